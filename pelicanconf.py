@@ -1,0 +1,123 @@
+"""Settings for development and preview builds. publishconf.py builds on these.
+
+Paths are relative to this file's folder, so `pelican DIR -s pelicanconf.py -o OUT`
+builds any content folder.
+"""
+
+from __future__ import annotations
+
+import os
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+AUTHOR = "Portal editors"
+SITENAME = "City e-Government Monitor"
+SITESUBTITLE = "News, profiles and cooperation agreements of cities building e-government"
+SITEURL = ""
+RELATIVE_URLS = True  # links work from `invoke serve` and from any sub-path
+PATH = "content"
+TIMEZONE = "Europe/Berlin"
+DEFAULT_LANG = "en"
+LOCALE = ("C",)  # dates are formatted per language by Babel, not the OS locale
+
+THEME = os.path.join(_HERE, "theme")
+PLUGIN_PATHS = [os.path.join(_HERE, "plugins")]
+PLUGINS = ["portal", "i18n", "cities", "events"]
+
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+IGNORE_FILES = [".#*", "*~", ".*.swp"]
+
+# Clean, permanent URLs: every page is an index.html in its own folder.
+ARTICLE_URL = "news/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+ARTICLE_LANG_URL = "{lang}/news/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_LANG_SAVE_AS = ARTICLE_LANG_URL + "index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = ""  # drafts appear only in preview (PORTAL["preview"])
+DRAFT_LANG_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = PAGE_LANG_URL + "index.html"
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_SAVE_AS = "category/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_SAVE_AS = "tag/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+AUTHORS_SAVE_AS = "author/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+CITY_URL = "cities/{slug}/"
+CITY_SAVE_AS = CITY_URL + "index.html"
+MOU_URL = "mous/{slug}/"
+MOU_SAVE_AS = MOU_URL + "index.html"
+EVENT_URL = "events/{slug}/"
+EVENT_SAVE_AS = EVENT_URL + "index.html"
+
+ARTICLE_TRANSLATION_ID = "entry_id"  # a translation shares its original's Id
+PAGE_TRANSLATION_ID = "slug"
+WITH_FUTURE_DATES = False  # future-dated articles wait (reported as scheduled)
+
+DEFAULT_PAGINATION = 20
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Menus list fixed sections, not every page or category (that costs O(N) per page).
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# Pelican's own feeds are off: the feeds plugin writes every feed.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html",
+}
+
+JINJA_ENVIRONMENT = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": ["jinja2.ext.i18n"],
+}
+
+# The portal's own settings, read once by its plugins (each with defaults).
+PORTAL = {
+    "languages": ["en", "de"],
+    "categories": ["Cooperation", "Rankings", "Events", "Organizations"],
+    "tags": [
+        "MOU",
+        "WEGO",
+        "rankings",
+        "digital divide",
+        "events",
+        "citizen participation",
+        "open data",
+        "CIO",
+    ],
+    "iframe_hosts": ["www.youtube-nocookie.com", "player.vimeo.com"],
+    "preview": False,
+}
+
+TEMPLATE_PAGES = {"404.html": "404.html"}
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives"]

@@ -1,0 +1,58 @@
+"""The portal's core plugin: content model, strict reader, site index, build report.
+
+Every other portal plugin reads `context["portal"]` (a `SiteIndex`) and the typed
+`record` on each content object; none of them parses metadata.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pelican import signals
+
+from . import report
+from .generator import PortalGenerator, account_for_content
+from .reader import PortalMarkdownReader
+
+logger = logging.getLogger(__name__)
+
+
+def use_portal_reader(readers: Any) -> None:
+    for extension in PortalMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = PortalMarkdownReader
+
+
+def add_generator(_pelican: Any) -> type:
+    return PortalGenerator
+
+
+def stop_on_errors(generators: list[Any]) -> None:
+    """After every generator has read its content and before anything is written."""
+    context = generators[0].context
+    account_for_content(context, generators[0].settings)
+    build = report.current()
+    for warning in build.warnings:
+        logger.warning("%s", warning)
+    if build.failed:
+        raise report.BuildFailed(build)
+
+
+def stop_on_late_errors(pelican: Any) -> None:
+    """Errors logged while writing (a template, a plugin's output) fail the build too."""
+    build = report.current()
+    logger.info("portal: %s", build.account_line())
+    if build.failed:
+        raise report.BuildFailed(build)
+
+
+def register() -> None:
+    report.start()  # one report per Pelican instance, i.e. per build
+    # Our reader for every .md file (replaces Pelican's MarkdownReader).
+    signals.readers_init.connect(use_portal_reader)
+    # Cities, MOUs and events, and the site index; after articles and pages.
+    signals.get_generators.connect(add_generator)
+    # Account for every content file; stop before writing when anything failed.
+    signals.all_generators_finalized.connect(stop_on_errors)
+    # Errors logged during writing also fail the build.
+    signals.finalized.connect(stop_on_late_errors)

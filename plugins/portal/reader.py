@@ -1,0 +1,217 @@
+"""The portal's Markdown reader: strict UTF-8, line-numbered metadata, one parse.
+
+It replaces Pelican's Markdown reader for every `.md` file. It splits the
+`Field: value` header from the body, hands the header to the content model
+(`model.parse_record`), converts the body with Markdown once, sanitizes it, and
+gives Pelican the metadata it expects (title, date, Tag and Category objects, slug,
+URL overrides) plus the typed record under `record`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any
+
+from markdown import Markdown
+from pelican.readers import BaseReader
+from pelican.urlwrappers import Author, Category, Tag
+
+from . import report
+from .model import (
+    ERROR,
+    ArticleMeta,
+    ContentError,
+    ContentType,
+    ModelSettings,
+    Problem,
+    RawField,
+    Record,
+    content_type_for,
+    parse_record,
+)
+from .sanitize import sanitize_html
+from .slugs import slugify
+
+logger = logging.getLogger(__name__)
+
+_FIELD_LINE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*:\s?(?P<value>.*)$")
+
+
+def split_header(text: str, path: str) -> tuple[list[RawField], str, int, list[Problem]]:
+    """Split a file into its header fields, its body and the body's first line."""
+    fields: list[RawField] = []
+    problems: list[Problem] = []
+    lines = text.splitlines()
+    index = 0
+    for index, line in enumerate(lines):  # noqa: B007 - index used after the loop
+        if not line.strip():
+            break
+        if line[:1] in (" ", "\t") and fields:
+            last = fields[-1]
+            fields[-1] = RawField(last.name, f"{last.value}\n{line.strip()}", last.line)
+            continue
+        match = _FIELD_LINE.match(line)
+        if not match:
+            problems.append(
+                Problem(
+                    path,
+                    index + 1,
+                    "metadata",
+                    f"expected 'Field: value' or a blank line before the body, got {line.strip()[:60]!r}",
+                )
+            )
+            continue
+        fields.append(RawField(match["name"], match["value"].strip(), index + 1))
+    else:
+        index = len(lines)
+    if not fields and not problems:
+        problems.append(
+            Problem(path, 1, "metadata", "the file has no 'Field: value' header")
+        )
+    body = "\n".join(lines[index + 1 :])
+    return fields, body, index + 2, problems
+
+
+def decode_utf8(data: bytes, path: str) -> str:
+    """The file's text; invalid UTF-8 is an error naming the line and byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    line,
+                    "encoding",
+                    f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at "
+                    f"offset {exc.start}); save it as UTF-8",
+                )
+            ]
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+class PortalMarkdownReader(BaseReader):
+    """Reads `.md` content of every portal content type."""
+
+    enabled = True
+    file_extensions = ["md", "markdown"]
+
+    def __init__(self, settings: dict[str, Any]):
+        super().__init__(settings)
+        self.model_settings = ModelSettings.from_pelican(settings)
+        markdown_settings = dict(settings.get("MARKDOWN", {}))
+        markdown_settings.pop("output_format", None)
+        self._md = Markdown(output_format="html", **markdown_settings)
+        self.content_root = os.path.abspath(settings["PATH"])
+
+    def relative(self, source_path: str) -> str:
+        return os.path.relpath(os.path.abspath(source_path), self.content_root).replace(
+            os.sep, "/"
+        )
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        relative = self.relative(source_path)
+        try:
+            return self._read(source_path, relative)
+        except ContentError as exc:
+            report.current().add_problems(exc.problems)
+            report.current().reject(relative)
+            raise
+
+    def _read(self, source_path: str, relative: str) -> tuple[str, dict[str, Any]]:
+        with open(source_path, "rb") as handle:
+            text = decode_utf8(handle.read(), relative)
+        content_type = content_type_for(relative)
+        if content_type is None:
+            raise ContentError(
+                [
+                    Problem(
+                        relative,
+                        1,
+                        "path",
+                        "content files belong in articles/, cities/, mous/, events/ or pages/",
+                    )
+                ]
+            )
+        raw_fields, body, body_line, problems = split_header(text, relative)
+        record, field_problems = parse_record(
+            content_type,
+            raw_fields,
+            relative,
+            self.model_settings,
+            default_slug=file_slug(relative),
+        )
+        problems += field_problems
+        html = ""
+        if body.strip():
+            self._md.reset()
+            html, html_problems = sanitize_html(
+                self._md.convert(body), relative, body_line, self.settings
+            )
+            problems += html_problems
+        elif content_type.name == "article":
+            problems.append(Problem(relative, body_line, "body", "the article has no text"))
+        errors = [p for p in problems if p.severity == ERROR]
+        if errors or record is None:
+            raise ContentError(problems)
+        report.current().add_problems(problems)
+        return html, pelican_metadata(content_type, record, self.settings)
+
+
+def file_slug(relative_path: str) -> str:
+    """A slug from a file name: `2009-06-22-seoul-kathmandu.de.md` → `2009-06-22-seoul-kathmandu`."""
+    stem = os.path.basename(relative_path).split(".", 1)[0]
+    return slugify(stem)
+
+
+def _wrap(cls: type, name: str, settings: dict[str, Any]) -> Any:
+    item = cls(name, settings)
+    item.slug = slugify(name)
+    return item
+
+
+def pelican_metadata(
+    content_type: ContentType, record: Record, settings: dict[str, Any]
+) -> dict[str, Any]:
+    """The metadata Pelican's content classes expect, built from the typed record."""
+    metadata: dict[str, Any] = {"record": record, "slug": record.slug}
+    if isinstance(record, ArticleMeta):
+        metadata.update(
+            title=record.title,
+            entry_id=record.id,
+            date=record.date,
+            category=_wrap(Category, record.category, settings),
+            lang=record.lang,
+            summary=record.summary,
+            status=record.status,
+        )
+        if record.modified:
+            metadata["modified"] = record.modified
+        if record.tags:
+            metadata["tags"] = [_wrap(Tag, tag, settings) for tag in record.tags]
+        if record.authors:
+            metadata["authors"] = [_wrap(Author, name, settings) for name in record.authors]
+        return metadata
+    if content_type.name == "page":
+        metadata.update(
+            title=record.title,
+            lang=record.lang,
+            status=record.status,
+            summary=record.summary,
+        )
+        return metadata
+    # Cities, MOUs and events: pages of the portal's own generators.
+    title = getattr(record, "title", "") or getattr(record, "name", "")
+    prefix = content_type.name.upper()
+    metadata.update(
+        title=title,
+        url=settings[f"{prefix}_URL"].format(slug=record.slug),
+        save_as=settings[f"{prefix}_SAVE_AS"].format(slug=record.slug),
+    )
+    if getattr(record, "status", None) == "draft":
+        metadata["status"] = "draft"
+    return metadata

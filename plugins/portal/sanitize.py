@@ -1,0 +1,93 @@
+"""Allowlist sanitizing of article HTML (nh3, the Ammonia sanitizer).
+
+Keeps what Markdown makes and what editors legitimately embed — tables, figures,
+images, links, and iframes from the hosts in `PORTAL["iframe_hosts"]` — and removes
+scripts, event handlers and `javascript:` URLs. A `<script>` element is an error
+(the build stops); anything else removed is a warning naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import nh3
+
+from .model import WARNING, Problem
+
+_TAGS = set(nh3.ALLOWED_TAGS) | {"iframe", "source", "video", "audio", "track", "picture"}
+_TAGS -= {"center", "strike", "tt", "acronym"}  # obsolete in HTML5
+_ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "class", "lang", "dir", "title"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "iframe": {"src", "title", "width", "height", "allowfullscreen", "loading"},
+    "source": {"src", "srcset", "type", "media"},
+    "video": {"src", "controls", "width", "height", "poster"},
+    "audio": {"src", "controls"},
+    "track": {"src", "kind", "srclang", "label"},
+    "th": {"scope", "colspan", "rowspan", "headers"},
+    "td": {"colspan", "rowspan", "headers"},
+    "time": {"datetime"},
+    "ol": {"start", "reversed"},
+}
+for _tag in ("table", "tbody", "thead", "tfoot", "tr", "col", "colgroup", "hr", "img"):
+    # Presentational attributes are invalid HTML5; CSS styles tables.
+    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) - {"align", "char", "charoff", "summary", "size"}
+_ATTRIBUTES["td"] -= {"align", "char", "charoff"}
+_ATTRIBUTES["th"] -= {"align", "char", "charoff"}
+
+_SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
+_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
+_JS_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data):""", re.IGNORECASE)
+_IFRAME_SRC = re.compile(r"""<iframe\b[^>]*\bsrc\s*=\s*["']([^"']+)""", re.IGNORECASE)
+_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
+
+
+def _line_of(html: str, position: int, body_line: int) -> int:
+    return body_line + html.count("\n", 0, position)
+
+
+def sanitize_html(
+    html: str, path: str, body_line: int, settings: Mapping[str, Any]
+) -> tuple[str, list[Problem]]:
+    """Clean `html`; return it with the problems found (lines are approximate)."""
+    iframe_hosts = set(settings.get("PORTAL", {}).get("iframe_hosts", ()))
+    problems: list[Problem] = []
+
+    def found(match: re.Match[str] | None, message: str, severity: str = WARNING) -> None:
+        if match:
+            line = _line_of(html, match.start(), body_line)
+            problems.append(Problem(path, line, "body", message, severity))
+
+    found(_SCRIPT.search(html), "raw <script> is not allowed in content; remove it", "error")
+    found(_HANDLER.search(html), "an event-handler attribute (on…=) was removed")
+    found(_JS_URL.search(html), "a javascript:, vbscript: or data: URL was removed")
+    found(_STYLE.search(html), "inline styles were removed; the theme styles content")
+    for match in _IFRAME_SRC.finditer(html):
+        host = urlsplit(match.group(1)).hostname or ""
+        if host not in iframe_hosts:
+            found(
+                match,
+                f"an iframe from {host or match.group(1)!r} was removed; allowed hosts: "
+                f"{', '.join(sorted(iframe_hosts)) or 'none'}",
+            )
+
+    def allow_iframe(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "iframe" and attribute == "src":
+            return value if (urlsplit(value).hostname or "") in iframe_hosts else None
+        return value
+
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_ATTRIBUTES,
+        attribute_filter=allow_iframe,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel=None,
+    )
+    return clean, problems
