@@ -1,0 +1,1 @@
+"""Build, check, preview, publish and benchmark tools behind tasks.py."""
