@@ -77,7 +77,7 @@ class BuildFailed(Exception):
         self.report = report
         lines = [str(p) for p in report.errors] + report.logged_errors
         super().__init__(
-            f"{len(lines)} error(s); the build stopped and output was not replaced:\n"
+            f"{len(lines)} error(s); the build stopped:\n"
             + "\n".join(lines)
         )
 
