@@ -629,7 +629,14 @@ def _check_record(record: Record) -> list[Problem]:
                 problem("Parties", f"names {party!r} twice")
             seen.add(party)
         if record.signed is None and record.reported is None:
-            problem("Reported", "is required when Signed is unknown")
+            problems.append(
+                Problem(
+                    record.path,
+                    record.line_of("Signed"),
+                    "Reported",
+                    "is required when Signed is unknown",
+                )
+            )
         if record.signed is not None and record.reported is not None:
             if record.reported < record.signed:
                 problem("Reported", "is before Signed")
