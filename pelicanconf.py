@@ -22,7 +22,7 @@ LOCALE = ("C",)  # dates are formatted per language by Babel, not the OS locale
 
 THEME = os.path.join(_HERE, "theme")
 PLUGIN_PATHS = [os.path.join(_HERE, "plugins")]
-PLUGINS = ["portal", "i18n", "cities", "events"]
+PLUGINS = ["portal", "i18n", "cities", "events", "mous"]
 
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
@@ -121,3 +121,6 @@ PORTAL = {
 
 TEMPLATE_PAGES = {"404.html": "404.html"}
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives"]
+# The MOU timeline (plugins/mous): its pages and data files. Every key and its
+# default: MouSettings in plugins/mous/generator.py.
+MOUS = {"index_url": "mous/", "data_url": "mous/data/", "label_limit": 40}
