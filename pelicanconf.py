@@ -22,7 +22,7 @@ LOCALE = ("C",)  # dates are formatted per language by Babel, not the OS locale
 
 THEME = os.path.join(_HERE, "theme")
 PLUGIN_PATHS = [os.path.join(_HERE, "plugins")]
-PLUGINS = ["portal", "i18n", "cities", "events", "mous"]
+PLUGINS = ["portal", "i18n", "home", "cities", "events", "mous"]
 
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
@@ -121,6 +121,14 @@ PORTAL = {
 
 TEMPLATE_PAGES = {"404.html": "404.html"}
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives"]
+
+# The theme. root_path: where the site is served from; the 404 page (served at any
+# missing path) links from it instead of relatively. publishconf's absolute SITEURL wins.
+PORTAL_THEME = {"root_path": "/"}
+# The interface languages (plugins/i18n): each further language's home page.
+I18N = {"home_url": "{lang}/", "home_save_as": "{lang}/index.html"}
+# The home page's highlights (plugins/home).
+HOME = {"events": 3, "mous": 5, "rankings": 5}
 # The MOU timeline (plugins/mous): its pages and data files. Every key and its
 # default: MouSettings in plugins/mous/generator.py.
 MOUS = {"index_url": "mous/", "data_url": "mous/data/", "label_limit": 40}

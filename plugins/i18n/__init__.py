@@ -6,7 +6,12 @@ string is the language of the page being rendered: `page_lang` if a template or
 generator sets it, else the `lang` of the article or page, else DEFAULT_LANG.
 
 Also adds the filters `localdate` (datetimes and partial dates, per language) and
-`country_name` (ISO code → name in the page's language).
+`country_name` (ISO code → name in the page's language), the global
+`language_versions()` (where each site language's version of the current page is:
+the language switcher and the `hreflang` alternates use it), and a home page per
+further language (`/de/`) listing that language's articles with its interface.
+
+Settings: `I18N = {"home_url": "{lang}/", "home_save_as": "{lang}/index.html"}`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import datetime as dt
 import io
 import logging
 import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
@@ -25,10 +32,41 @@ from babel.support import NullTranslations, Translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from pelican import signals
+from pelican.generators import Generator
 
 logger = logging.getLogger(__name__)
 
 _DATE_PATTERNS = {"en": "d MMMM y", "de": "d. MMMM y"}
+
+DEFAULTS: dict[str, str] = {
+    "home_url": "{lang}/",  # a further language's home; the default language's is ""
+    "home_save_as": "{lang}/index.html",
+}
+
+
+def read_settings(settings: Mapping[str, Any]) -> dict[str, str]:
+    """`I18N` over the defaults; unknown keys are an error naming the known ones."""
+    given = dict(settings.get("I18N", {}))
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"I18N: unknown setting(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}"
+        )
+    return {**DEFAULTS, **given}
+
+
+def site_languages(settings: Mapping[str, Any]) -> list[str]:
+    """The site's languages, the default language first."""
+    default = settings.get("DEFAULT_LANG", "en")
+    languages = list(settings.get("PORTAL", {}).get("languages", [default]))
+    return [default] + [lang for lang in languages if lang != default]
+
+
+def home_url(lang: str, settings: Mapping[str, Any]) -> str:
+    """The URL (relative to SITEURL) of `lang`'s home page: "" for the default."""
+    if lang == settings.get("DEFAULT_LANG", "en"):
+        return ""
+    return read_settings(settings)["home_url"].format(lang=lang)
 
 
 def load_catalogs(theme: str, languages: list[str]) -> dict[str, NullTranslations]:
@@ -48,7 +86,7 @@ def load_catalogs(theme: str, languages: list[str]) -> dict[str, NullTranslation
     return catalogs
 
 
-def page_language(ctx: Context) -> str:
+def page_language(ctx: Mapping[str, Any]) -> str:
     lang = ctx.get("page_lang")
     if not lang:
         item = ctx.get("article") or ctx.get("page")
@@ -76,10 +114,19 @@ class InterfaceStrings:
         def ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
             return self._for(ctx).ngettext(singular, plural, n)
 
+        def gettext_in(lang: str, message: str) -> str:
+            """`message` in `lang` rather than the page's language (a link's target)."""
+            return self.catalogs.get(lang, self._null).gettext(message)
+
         env.install_gettext_callables(gettext, ngettext, newstyle=True)
+        env.globals["gettext_in"] = gettext_in
         env.filters["localdate"] = localdate
         env.filters["country_name"] = country_name
+        env.filters["localmonth"] = localmonth
         env.globals["page_language"] = pass_context(page_language)
+        env.globals["language_versions"] = pass_context(language_versions)
+        env.globals["page_link"] = pass_context(page_link)
+        env.globals["home_link"] = pass_context(home_link)
 
 
 @pass_context
@@ -97,9 +144,135 @@ def localdate(ctx: Context, value: Any, lang: str | None = None, with_time: bool
 
 
 @pass_context
+def localmonth(ctx: Context, value: dt.date, lang: str | None = None) -> str:
+    """A month and year in the page's language: "July 2009", "Juli 2009"."""
+    lang = lang or page_language(ctx)
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return format_date(day, "LLLL y", locale=lang)
+
+
+@pass_context
 def country_name(ctx: Context, code: str, lang: str | None = None) -> str:
     locale = Locale.parse(lang or page_language(ctx))
     return locale.territories.get(code, code)
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """Where the current page is in one site language."""
+
+    lang: str
+    url: str  # relative to SITEURL; "" is the home page
+    current: bool  # the page being rendered
+    equivalent: bool  # the same page in `lang`; False: `lang`'s home stands in
+
+
+def language_versions(ctx: Mapping[str, Any]) -> list[LanguageVersion]:
+    """Each site language's version of the page being rendered, the default first.
+
+    An article or page links to its translations, a home page to the other homes;
+    where no translation exists the other language's home stands in (never a
+    dead link).
+    """
+    lang = page_language(ctx)
+    versions: dict[str, LanguageVersion] = {}
+    item = ctx.get("article") or ctx.get("page")
+    home = ctx.get("language_home") or (ctx.get("page_name") == "index" and lang)
+    languages = site_languages(ctx)
+    if home:
+        for code in languages:
+            versions[code] = LanguageVersion(code, home_url(code, ctx), code == lang, True)
+    elif item is not None and getattr(item, "url", None) is not None:
+        versions[lang] = LanguageVersion(lang, item.url, True, True)
+        for translation in getattr(item, "translations", ()):
+            versions.setdefault(
+                translation.lang,
+                LanguageVersion(translation.lang, translation.url, False, True),
+            )
+    else:
+        url = ctx.get("url") or ""
+        versions[lang] = LanguageVersion(lang, url, True, False)
+    for code in languages:
+        versions.setdefault(code, LanguageVersion(code, home_url(code, ctx), False, False))
+    order = {code: i for i, code in enumerate(languages)}
+    return sorted(versions.values(), key=lambda v: order.get(v.lang, len(order)))
+
+
+def home_link(ctx: Mapping[str, Any], lang: str | None = None) -> str:
+    """The URL of the home page in `lang` (default: the page's language)."""
+    return home_url(lang or page_language(ctx), ctx)
+
+
+def page_link(ctx: Mapping[str, Any], slug: str) -> str:
+    """The URL of the fixed page `slug` in the page's language, else in any language.
+
+    Looks the page up in `I18N_PAGES`, the index built once per build; an empty
+    string (the home) when no such page exists.
+    """
+    pages = ctx.get("I18N_PAGES") or {}
+    found = pages.get((slug, page_language(ctx))) or pages.get((slug, ""))
+    return found.url if found is not None else ""
+
+
+def index_pages(pages: Iterable[Any], default_lang: str) -> dict[tuple[str, str], Any]:
+    """Fixed pages by (slug, lang); (slug, "") holds the default-language one."""
+    index: dict[tuple[str, str], Any] = {}
+    for page in pages:
+        for version in (page, *page.translations):
+            index[(version.slug, version.lang)] = version
+            if version.lang == default_lang or (version.slug, "") not in index:
+                index[(version.slug, "")] = version
+    return index
+
+
+def articles_in(articles: Iterable[Any], lang: str) -> list[Any]:
+    """Every published article in `lang` (originals and translations), newest first."""
+    found = []
+    for article in articles:
+        for version in (article, *article.translations):
+            if version.lang == lang:
+                found.append(version)
+    return sorted(found, key=lambda a: (a.date, a.slug), reverse=True)
+
+
+class LanguageHomesGenerator(Generator):
+    """Writes a home page for each further language, e.g. `/de/`, paginated."""
+
+    def generate_context(self) -> None:
+        """Nothing to read: Pelican's generators have read the articles."""
+
+    def generate_output(self, writer: Any) -> None:
+        options = read_settings(self.settings)
+        default = self.settings["DEFAULT_LANG"]
+        template = self.get_template("index")
+        for lang in site_languages(self.settings):
+            if lang == default:
+                continue
+            items = articles_in(self.context.get("articles", []), lang)
+            save_as = options["home_save_as"].format(lang=lang)
+            writer.write_file(
+                save_as,
+                template,
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                paginated={"articles": items, "dates": items},
+                template_name="index",
+                url=home_url(lang, self.settings),
+                page_name=os.path.dirname(save_as) or lang,
+                page_lang=lang,
+                language_home=lang,
+            )
+
+
+def add_generator(_pelican: Any) -> type:
+    return LanguageHomesGenerator
+
+
+def add_page_index(generators: list[Any]) -> None:
+    context = generators[0].context
+    context["I18N_PAGES"] = index_pages(
+        context.get("pages", []), generators[0].settings["DEFAULT_LANG"]
+    )
 
 
 _strings: InterfaceStrings | None = None
@@ -124,3 +297,7 @@ def register() -> None:
     signals.initialized.connect(prepare)
     # Give every generator's template environment the gettext callables.
     signals.generator_init.connect(install)
+    # Fixed pages by slug and language, for footer links in the page's language.
+    signals.all_generators_finalized.connect(add_page_index)
+    # A home page for each further language (/de/), after articles are read.
+    signals.get_generators.connect(add_generator)

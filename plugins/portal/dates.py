@@ -106,6 +106,15 @@ class PartialDate:
     def as_date(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
+    def last_day(self) -> dt.date:
+        """The last calendar day the date can mean (31 Dec for a year)."""
+        if self.day is not None:
+            return self.as_date()
+        if self.month is not None:
+            following = dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, 12, 31)
+
     def display(self, lang: str = "en") -> str:
         """E.g. "22 June 2009", "June 2009", "2009", "by 10 July 2009"."""
         patterns = _PATTERNS.get(lang, _PATTERNS["en"])
