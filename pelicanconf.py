@@ -132,3 +132,13 @@ HOME = {"events": 3, "mous": 5, "rankings": 5}
 # The MOU timeline (plugins/mous): its pages and data files. Every key and its
 # default: MouSettings in plugins/mous/generator.py.
 MOUS = {"index_url": "mous/", "data_url": "mous/data/", "label_limit": 40}
+# City profiles, /cities/ and /rankings/ (plugins/cities); defaults in CitiesSettings.
+CITIES = {
+    "profile_articles": 10,  # latest articles on a profile; all of them on /cities/<slug>/articles/
+    "articles_per_page": 20,
+    "map_label_limit": 40,  # name the dots on the /cities/ map up to this many cities
+    "index_url": "cities/",
+    "sorted_url": "cities/by/{key}/",  # pre-sorted tables: name, country, region, mous, articles
+    "articles_url": "cities/{slug}/articles/",
+    "rankings_url": "rankings/",
+}
