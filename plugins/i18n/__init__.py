@@ -170,7 +170,8 @@ class LanguageVersion:
 def language_versions(ctx: Mapping[str, Any]) -> list[LanguageVersion]:
     """Each site language's version of the page being rendered, the default first.
 
-    An article or page links to its translations, a home page to the other homes;
+    An article or page links to its translations, a home page to the other homes, a
+    generated page to the `page_versions` its generator passes ([(lang, url), ...]);
     where no translation exists the other language's home stands in (never a
     dead link).
     """
@@ -179,7 +180,11 @@ def language_versions(ctx: Mapping[str, Any]) -> list[LanguageVersion]:
     item = ctx.get("article") or ctx.get("page")
     home = ctx.get("language_home") or (ctx.get("page_name") == "index" and lang)
     languages = site_languages(ctx)
-    if home:
+    given = ctx.get("page_versions")  # (lang, url) pairs from a generator's own pages
+    if given:
+        for code, url in given:
+            versions[code] = LanguageVersion(code, url, code == lang, True)
+    elif home:
         for code in languages:
             versions[code] = LanguageVersion(code, home_url(code, ctx), code == lang, True)
     elif item is not None and getattr(item, "url", None) is not None:
