@@ -76,3 +76,47 @@ def serve(c, port=8000, output="output"):
     from tools.serve import serve_forever
 
     serve_forever(ROOT / output, int(port))
+
+
+@task(
+    help={
+        "target": "rsync, ghpages or folder (default: PUBLISH['target'] or PORTAL_PUBLISH_TARGET)",
+        "dest": "rsync: [user@]host:path; ghpages: repository URL or path; folder: a folder",
+        "dry_run": "run the whole gate and show what would change; deploy nothing",
+        "delete": "rsync: also remove files the site no longer has (listed first)",
+        "confirm_delete": "rsync: go ahead with the removals listed by --delete without asking",
+        "content": "content folder (default: content)",
+        "settings": "production settings (default: publishconf.py)",
+    }
+)
+def publish(
+    c,
+    target=None,
+    dest=None,
+    dry_run=False,
+    delete=False,
+    confirm_delete=False,
+    content="content",
+    settings="publishconf.py",
+):
+    """Gate (checks, production build, links, feeds), then deploy. Needs PORTAL_SITEURL."""
+    from tools.publish import DeployError, PublishError
+    from tools.publish import publish as run_publish
+
+    try:
+        run_publish(
+            target,
+            dest,
+            content=ROOT / content,
+            settings_file=ROOT / settings,
+            dry_run=dry_run,
+            delete=delete,
+            confirm_delete=confirm_delete,
+        )
+    except DeployError as exc:
+        print(f"Deploy failed: {exc}", file=sys.stderr)
+        raise Exit(code=1) from None
+    except PublishError as exc:
+        print(f"Publishing stopped: {exc}", file=sys.stderr)
+        print("Nothing was deployed.", file=sys.stderr)
+        raise Exit(code=1) from None
