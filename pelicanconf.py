@@ -142,3 +142,11 @@ CITIES = {
     "articles_url": "cities/{slug}/articles/",
     "rankings_url": "rankings/",
 }
+
+# Search and SEO come last: they read what every other plugin wrote.
+PLUGINS += ["seo", "search"]
+# SEO (plugins/seo): canonical links, OpenGraph and JSON-LD URLs and the sitemap need
+# an absolute site URL; "siteurl": None takes SITEURL ("" here: dev pages get none).
+SEO = {"siteurl": None, "search_url_template": "search/?q={search_term_string}"}
+# Search (plugins/search): a Pagefind index after every build, one for all languages.
+SEARCH = {"bundle_dir": "pagefind", "page_url": "search/", "index_language": None}

@@ -1,0 +1,159 @@
+"""The search plugin's parts: settings, each page's filters, running Pagefind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pelican.settings import DEFAULT_CONFIG
+from portal.index import CityPage, SiteIndex
+from portal.model import CONTENT_TYPES, ModelSettings, RawField, parse_record
+from search.config import read_config
+from search.filters import SearchEntry, entry_for
+from search.pagefind import SearchIndexError, build_index, pagefind_command, read_summary
+
+MODEL = ModelSettings(timezone=ZoneInfo("Europe/Berlin"), categories=("Cooperation",), tags=())
+
+
+def record(kind: str, **values: str):
+    raw = [RawField(name, value, line) for line, (name, value) in enumerate(values.items(), 1)]
+    parsed, problems = parse_record(CONTENT_TYPES[kind], raw, f"{kind}.md", MODEL, default_slug="x")
+    assert parsed is not None, problems
+    return parsed
+
+
+def city_page(slug: str, name: str) -> CityPage:
+    city = record("city", Name=name, Slug=slug, Country="KR", Region="Asia",
+                  Coordinates="37.5665, 126.9780")
+    metadata = {"title": name, "slug": slug, "record": city,
+                "url": f"cities/{slug}/", "save_as": f"cities/{slug}/index.html"}
+    return CityPage("", metadata=metadata, settings=dict(DEFAULT_CONFIG))
+
+
+@pytest.fixture(scope="module")
+def portal() -> SiteIndex:
+    return SiteIndex.build([], [city_page("seoul", "Seoul"), city_page("la-manche", "La Manche")],
+                           [], [])
+
+
+def settings(**overrides):
+    base = {"DEFAULT_LANG": "en", "PORTAL": {"languages": ["en", "de"]}}
+    base.update(overrides)
+    return base
+
+
+# ------------------------------------------------------------------ settings
+
+
+def test_a_search_page_per_language():
+    config = read_config(settings())
+    assert config.url("en") == "search/" and config.save_as("en") == "search/index.html"
+    assert config.url("de") == "de/search/" and config.save_as("de") == "de/search/index.html"
+    assert config.url("fr") == "search/"  # not a site language: the default page
+    assert config.index_language == "en"
+
+
+def test_unknown_and_bad_settings_are_named():
+    with pytest.raises(ValueError, match=r"SEARCH: unknown setting\(s\) bundle; known: bundle_dir"):
+        read_config(settings(SEARCH={"bundle": "x"}))
+    with pytest.raises(ValueError, match="bundle_dir must be a folder under the output"):
+        read_config(settings(SEARCH={"bundle_dir": "../elsewhere"}))
+
+
+# ------------------------------------------------------------------ filters
+
+
+def test_an_article_is_filtered_by_type_category_cities_year_and_language(portal):
+    article = record("article", Title="Seoul and La Manche", Id="x", Date="2009-06-30",
+                     Category="Cooperation", Cities="seoul, la-manche",
+                     Source="The Korea Herald | 2009-07-10", Summary="S.")
+    entry = entry_for(article, portal, "de")
+    assert entry == SearchEntry(
+        (
+            ("type", "article"),
+            ("category", "Cooperation"),
+            ("city", "Seoul"),
+            ("city", "La Manche"),
+            ("year", "2009"),
+            ("language", "de"),
+        ),
+        "2009-06-30",
+    )
+
+
+def test_an_mou_with_an_unknown_date_has_no_year(portal):
+    known = record("mou", Parties="seoul, la-manche", Signed="2009-06", Scope="S",
+                   Status="signed", Sources="x")
+    entry = entry_for(known, portal, "en")
+    assert ("year", "2009") in entry.filters and entry.date == "2009-06"
+    assert [v for k, v in entry.filters if k == "city"] == ["Seoul", "La Manche"]
+    unknown = record("mou", Parties="seoul, la-manche", Signed="unknown", Reported="2010-07-21",
+                     Scope="S", Status="signed", Sources="x")
+    entry = entry_for(unknown, portal, "en")
+    assert not [k for k, _ in entry.filters if k == "year"] and entry.date is None
+
+
+def test_events_cities_and_pages(portal):
+    event = record("event", Title="Forum", Start="2008-07", Location="Seoul", City="seoul",
+                   Organizer="SMG", Sources="x")
+    entry = entry_for(event, portal, "en")
+    assert entry.filters == (("type", "event"), ("city", "Seoul"), ("year", "2008"),
+                             ("language", "en"))
+    assert entry.date == "2008-07"
+    city = portal.city("seoul").record
+    assert entry_for(city, portal, "en").filters == (("type", "city"), ("city", "Seoul"),
+                                                     ("language", "en"))
+    page = record("page", Title="About")
+    assert entry_for(page, portal, "de").filters == (("type", "page"), ("language", "de"))
+    assert entry_for(object(), portal, "en") is None
+
+
+# ------------------------------------------------------------------ Pagefind
+
+
+def test_one_index_for_all_languages_unless_told_otherwise(tmp_path: Path):
+    command = pagefind_command(tmp_path, read_config(settings()))
+    assert command[1:3] == ["-m", "pagefind"]
+    assert command[command.index("--force-language") + 1] == "en"
+    assert command[command.index("--output-subdir") + 1] == "pagefind"
+    split = pagefind_command(tmp_path, read_config(settings(SEARCH={"index_language": ""})))
+    assert "--force-language" not in split
+
+
+def test_pagefind_indexes_only_marked_content_with_its_filters(tmp_path: Path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text(
+        '<!DOCTYPE html><html lang="de"><head><title>A</title>'
+        '<meta name="search:city" content="Seoul" data-pagefind-filter="city[content]">'
+        "</head><body><nav>Menu</nav><article data-pagefind-body><h1>Seoul</h1>"
+        "<p>E-Government in Seoul.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "index.html").write_text(
+        "<!DOCTYPE html><html lang='en'><head><title>List</title></head>"
+        "<body><p>A listing</p></body></html>",
+        encoding="utf-8",
+    )
+    summary = build_index(tmp_path, read_config(settings()))
+    assert summary.pages == 1
+    assert summary.languages == ("en",)  # the German page too, in the one index
+    assert (tmp_path / "pagefind" / "pagefind.js").is_file()
+    assert list((tmp_path / "pagefind" / "filter").iterdir())
+
+
+def test_a_failing_pagefind_is_an_error_naming_its_status(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    with pytest.raises(SearchIndexError, match="Pagefind exited with status 1"):
+        build_index(tmp_path, read_config(settings()))
+
+
+def test_an_empty_or_missing_index_is_an_error(tmp_path: Path):
+    with pytest.raises(SearchIndexError, match="no readable pagefind-entry.json"):
+        read_summary(tmp_path)
+    (tmp_path / "pagefind-entry.json").write_text(
+        json.dumps({"version": "1.5.2", "languages": {"en": {"page_count": 0}}})
+    )
+    with pytest.raises(SearchIndexError, match="indexed no pages"):
+        read_summary(tmp_path)
