@@ -22,7 +22,7 @@ LOCALE = ("C",)  # dates are formatted per language by Babel, not the OS locale
 
 THEME = os.path.join(_HERE, "theme")
 PLUGIN_PATHS = [os.path.join(_HERE, "plugins")]
-PLUGINS = ["portal", "i18n", "home", "cities", "events", "mous"]
+PLUGINS = ["portal", "i18n", "home", "cities", "events", "mous", "feeds"]
 
 ARTICLE_PATHS = ["articles"]
 PAGE_PATHS = ["pages"]
@@ -84,6 +84,15 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+
+# The feeds plugin (plugins/feeds): every feed is under /feeds/.
+FEEDS = {
+    "siteurl": "http://127.0.0.1:8000",  # absolute feed links in development; SITEURL wins when absolute
+    "id_authority": "egov-portal.example",  # tag: URI authority of entry IDs; never change it
+    "id_date": "2026",
+    "max_items": 20,
+    "websub_hub": None,  # e.g. "https://pubsubhubbub.appspot.com/"
+}
 
 MARKDOWN = {
     "extension_configs": {

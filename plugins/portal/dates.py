@@ -134,7 +134,7 @@ def get_zone(name: str) -> dt.tzinfo:
     """The IANA time zone `name`; raises DateError naming it when unknown."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "America" is a folder
         raise DateError(f"unknown time zone {name!r}") from exc
 
 

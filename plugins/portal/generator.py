@@ -17,6 +17,7 @@ from pelican.generators import Generator
 from . import report
 from .index import CityPage, EventPage, MouPage, SiteIndex
 from .model import CONTENT_TYPES, ContentError, Problem, check_references
+from .preview import preview_state
 
 logger = logging.getLogger(__name__)
 
@@ -82,24 +83,32 @@ class PortalGenerator(Generator):
         )
 
 
+def content_state(item: Any, now: dt.datetime) -> str:
+    """published, draft, scheduled or hidden; in preview, drafts shown are still drafts."""
+    status = getattr(item, "status", "published")
+    if status == "hidden":
+        return report.HIDDEN
+    if status == "draft":
+        try:
+            scheduled = bool(getattr(item, "date", None) and item.date > now)
+        except TypeError:  # Pelican's naive "no date" for undated drafts
+            scheduled = False
+        return report.SCHEDULED if scheduled else report.DRAFT
+    marked = preview_state(item.record, now) if hasattr(item, "record") else None
+    return {"draft": report.DRAFT, "scheduled": report.SCHEDULED}.get(marked, report.PUBLISHED)
+
+
 def account_for_content(context: dict[str, Any], settings: dict[str, Any]) -> None:
     """Record the fate of every article and page, and flag files nobody read."""
     build = report.current()
     now = dt.datetime.now(dt.timezone.utc)
-    published = list(context.get("articles", []))
-    published += [t for a in published for t in a.translations]
-    published += list(context.get("pages", []))
-    published += [t for p in context.get("pages", []) for t in p.translations]
-    published += list(context.get("hidden_pages", []))
-    for item in published:
-        build.account(item.relative_source_path, report.PUBLISHED)
-    for item in list(context.get("drafts", [])) + list(context.get("draft_pages", [])):
-        scheduled = getattr(item, "date", None) and item.date > now
-        build.account(
-            item.relative_source_path, report.SCHEDULED if scheduled else report.DRAFT
-        )
-    for item in context.get("hidden_articles", []):
-        build.account(item.relative_source_path, report.HIDDEN)
+    published = []
+    for path, item in context.get("generated_content", {}).items():
+        if item is not None:  # None: rejected by the reader, already accounted
+            state = content_state(item, now)
+            build.account(path, state)
+            if state == report.PUBLISHED:
+                published.append(item)
 
     content_root = settings["PATH"]
     static_roots = tuple(p.rstrip("/") + "/" for p in settings.get("STATIC_PATHS", []))

@@ -370,7 +370,7 @@ def coordinates(value: str, _: ModelSettings) -> Coordinates:
 
 def positive_int(value: str, _: ModelSettings) -> int:
     digits = value.strip().replace(",", "").replace("_", "")
-    if not digits.isdigit() or int(digits) <= 0:
+    if not re.fullmatch(r"[0-9]+", digits) or int(digits) <= 0:  # not "²": isdigit() is
         raise FieldError(f"expected a positive whole number, got {value.strip()!r}")
     return int(digits)
 

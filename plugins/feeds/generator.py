@@ -1,0 +1,345 @@
+"""FeedsGenerator: decides which feeds exist (context) and writes them all (output)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from babel.support import NullTranslations
+from jinja2 import pass_context
+from pelican.generators import Generator
+
+from .catalog import Catalog, FeedLink, FeedRef, build_catalog, links_for_page
+from .entries import (
+    Entry,
+    EntryFactory,
+    FeedDocument,
+    Link,
+    by_name,
+    language_entries,
+    newest_first,
+    newest_update,
+)
+from .ical import render_calendar
+from .jsonfeed import render_json_feed
+from .opml import render_opml
+from .settings import FeedSettings
+from .xmlfeed import render_feed
+
+logger = logging.getLogger(__name__)
+
+CATALOG_KEY = "feed_catalog"  # context["feed_catalog"]: the Catalog
+FEEDS_PAGE_URL = "feeds/"
+FEEDS_PAGE_LANG_URL = "{lang}/feeds/"
+OPML_URL = "feeds/feeds.opml"
+
+
+def stylesheet_url(lang: str, default_lang: str) -> str:
+    """Site-relative URL of the XSL that shows feeds of `lang` in a browser."""
+    return "feeds/feed.xsl" if lang == default_lang else f"feeds/feed.{lang}.xsl"
+
+
+def feeds_page_url(lang: str, default_lang: str) -> str:
+    return FEEDS_PAGE_URL if lang == default_lang else FEEDS_PAGE_LANG_URL.format(lang=lang)
+
+
+def _home_url(lang: str, settings: dict[str, Any]) -> str:
+    try:  # the i18n plugin knows where a language's home page is
+        from i18n import home_url
+    except ImportError:
+        return ""
+    return home_url(lang, settings)
+
+
+class FeedsGenerator(Generator):
+    """Atom, RSS, JSON Feed, iCalendar, OPML, the /feeds/ page and the XSL."""
+
+    def generate_context(self) -> None:
+        self.feed_settings = FeedSettings.from_pelican(self.settings)
+        fs = self.feed_settings
+        portal = self.context["portal"]
+        vocabulary = self.settings.get("PORTAL", {})
+        self.categories = by_name(self.context.get("categories", []))
+        self.tags = by_name(self.context.get("tags", []))
+        catalog = build_catalog(
+            default_lang=fs.default_lang,
+            languages=fs.languages,
+            categories=[*vocabulary.get("categories", []), *self.categories],
+            tags=[*vocabulary.get("tags", []), *self.tags],
+            cities={slug: page.record.name for slug, page in portal.cities.items()},
+        )
+        self.context[CATALOG_KEY] = catalog
+        from i18n import load_catalogs
+
+        self.translations = load_catalogs(self.settings["THEME"], list(fs.languages))
+
+    # ------------------------------------------------------------------ helpers
+
+    def gettext(self, lang: str, message: str) -> str:
+        return self.translations.get(lang, NullTranslations()).gettext(message)
+
+    def label(self, ref: FeedRef, lang: str | None = None) -> str:
+        """A feed's name without the site's: "Articles naming Seoul"."""
+        lang = lang or ref.lang
+        _ = lambda message: self.gettext(lang, message)  # noqa: E731
+        return {
+            "all": lambda: _("All articles"),
+            "lang": lambda: _("Articles in %(language)s") % {"language": ref.name},
+            "category": lambda: _("Category: %(name)s") % {"name": ref.name},
+            "tag": lambda: _("Tag: %(name)s") % {"name": ref.name},
+            "city": lambda: _("Articles naming %(city)s") % {"city": ref.name},
+            "mous": lambda: _("MOUs"),
+            "events": lambda: _("Events"),
+        }[ref.kind]()
+
+    def title(self, ref: FeedRef) -> str:
+        return f"{self.feed_settings.sitename} — {self.label(ref)}"
+
+    def home(self, ref: FeedRef) -> str:
+        """Site-relative URL of the HTML page a feed mirrors."""
+        if ref.kind == "lang":
+            return _home_url(ref.key, self.settings)
+        if ref.kind == "category" and ref.name in self.categories:
+            return self.settings["CATEGORY_URL"].format(slug=ref.key)
+        if ref.kind == "tag" and ref.name in self.tags:
+            return self.settings["TAG_URL"].format(slug=ref.key)
+        if ref.kind == "city":
+            return self.context["portal"].cities[ref.key].url
+        return {"mous": "mous/", "events": "events/"}.get(ref.kind, "")
+
+    # ------------------------------------------------------------------ output
+
+    def generate_output(self, writer: Any) -> None:
+        fs = self.feed_settings
+        catalog: Catalog = self.context[CATALOG_KEY]
+        portal = self.context["portal"]
+        factory = EntryFactory(fs, portal, self.gettext)
+        articles = list(self.context.get("articles", []))
+        everything = newest_first(factory.article(a) for a in articles)
+        self.site_updated = newest_update(
+            everything, dt.datetime(int(fs.id_date[:4]), 1, 1, tzinfo=fs.timezone)
+        )
+        sources: dict[tuple[str, str], Callable[[], Iterable[Entry]]] = {
+            ("all", ""): lambda: everything,
+        }
+        for ref in catalog.languages:
+            sources[("lang", ref.key)] = lambda ref=ref: map(
+                factory.article, language_entries(articles, ref.key)
+            )
+        for ref in catalog.categories:
+            sources[("category", ref.key)] = lambda ref=ref: map(
+                factory.article, self.categories.get(ref.name, [])
+            )
+        for ref in catalog.tags:
+            sources[("tag", ref.key)] = lambda ref=ref: map(
+                factory.article, self.tags.get(ref.name, [])
+            )
+        for ref in catalog.cities:
+            sources[("city", ref.key)] = lambda ref=ref: map(
+                factory.article, portal.articles_by_city.get(ref.key, [])
+            )
+        mou_entries = [factory.mou(page) for page in portal.mous]
+        event_entries = [factory.event(page) for page in portal.events]
+        sources[("mous", "")] = lambda: mou_entries
+        sources[("events", "")] = lambda: event_entries
+
+        for ref in catalog.all():
+            entries = newest_first(sources[(ref.kind, ref.key)]())
+            for fmt in ref.formats:
+                if fmt != "ics":
+                    self.write_feed(ref, fmt, entries)
+        self.write_calendar(catalog.events, list(zip(portal.events, event_entries, strict=True)))
+        self.write_opml(catalog)
+        self.write_pages(writer, catalog)
+
+    def _write(self, url: str, data: bytes) -> None:
+        path = os.path.join(self.output_path, *url.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        logger.debug("feeds: writing %s", path)
+
+    def _document(
+        self,
+        ref: FeedRef,
+        fmt: str,
+        url: str,
+        entries: Sequence[Entry],
+        links: Iterable[Link] = (),
+        archive: bool = False,
+        next_url: str | None = None,
+    ) -> FeedDocument:
+        fs = self.feed_settings
+        return FeedDocument(
+            id=f"tag:{fs.id_authority},{fs.id_date}:feeds/{ref.path}",
+            title=self.title(ref),
+            subtitle=self.gettext(ref.lang, fs.subtitle),
+            lang=ref.lang,
+            author=fs.author,
+            self_url=fs.url(url),
+            home_url=fs.url(self.home(ref)),
+            updated=newest_update(entries, self.site_updated),
+            entries=tuple(entries),
+            links=tuple(links),
+            archive=archive,
+            next_url=fs.url(next_url) if next_url else None,
+            hub=fs.websub_hub,
+            stylesheet=(
+                f"{fs.site_path}/{stylesheet_url(ref.lang, fs.default_lang)}"
+                if fmt in ("atom", "rss")
+                else None
+            ),
+        )
+
+    def _render(self, document: FeedDocument, fmt: str) -> bytes:
+        return render_json_feed(document) if fmt == "json" else render_feed(document, fmt)
+
+    def write_feed(self, ref: FeedRef, fmt: str, entries: list[Entry]) -> None:
+        """The subscription document (newest `max_items`) and RFC 5005 archive pages.
+
+        Archive pages are full pages of `max_items`, numbered oldest first, so a page
+        never changes once full. JSON Feed chains the same pages through `next_url`.
+        """
+        fs = self.feed_settings
+        size = fs.max_items
+        pages = len(entries) // size if len(entries) > size else 0
+        media_type = FeedLink(ref, fmt).media_type
+        url = ref.url(fmt)
+        links = []
+        if pages:
+            links.append(Link(fs.url(ref.archive_url(fmt, pages)), "prev-archive", media_type))
+        document = self._document(
+            ref, fmt, url, entries[:size], links,
+            next_url=ref.archive_url(fmt, pages) if pages else None,
+        )
+        self._write(url, self._render(document, fmt))
+        oldest_first = entries[::-1]
+        for number in range(1, pages + 1):
+            chunk = oldest_first[(number - 1) * size : number * size][::-1]
+            links = [Link(fs.url(url), "current", media_type)]
+            if number > 1:
+                links.append(
+                    Link(fs.url(ref.archive_url(fmt, number - 1)), "prev-archive", media_type)
+                )
+            if number < pages:
+                links.append(
+                    Link(fs.url(ref.archive_url(fmt, number + 1)), "next-archive", media_type)
+                )
+            archive_url = ref.archive_url(fmt, number)
+            document = self._document(
+                ref, fmt, archive_url, chunk, links, archive=True,
+                next_url=ref.archive_url(fmt, number - 1) if number > 1 else None,
+            )
+            self._write(archive_url, self._render(document, fmt))
+
+    def write_calendar(self, ref: FeedRef, events: list[tuple[Any, Entry]]) -> None:
+        fs = self.feed_settings
+        lang = fs.default_lang
+        _ = lambda message: self.gettext(lang, message)  # noqa: E731
+        data = render_calendar(
+            events,
+            name=self.title(ref),
+            description=_(fs.subtitle),
+            url=fs.url("events/"),
+            authority=fs.id_authority,
+            lang=lang,
+            labels={
+                "organizer": _("Organizer"),
+                "unknown_days": _("exact dates unknown"),
+                "imprecise": _(
+                    "Date known only to %(date)s: this calendar entry spans that whole "
+                    "period; the exact days are not known."
+                ),
+            },
+        )
+        self._write(ref.url("ics"), data)
+
+    def write_opml(self, catalog: Catalog) -> None:
+        fs = self.feed_settings
+        lang = fs.default_lang
+        groups = []
+        for fmt in ("atom", "rss", "json"):
+            outlines = []
+            for ref in catalog.all():
+                if fmt not in ref.formats:
+                    continue
+                link = FeedLink(ref, fmt)
+                outlines.append(
+                    {
+                        "type": "rss",
+                        "text": f"{self.title(ref)} ({link.format_name})",
+                        "title": f"{self.title(ref)} ({link.format_name})",
+                        "xmlUrl": fs.url(link.url),
+                        "htmlUrl": fs.url(self.home(ref)),
+                        "language": ref.lang,
+                    }
+                )
+            groups.append((f"{fs.sitename} — {FeedLink(catalog.site, fmt).format_name}", outlines))
+        data = render_opml(
+            title=f"{fs.sitename} — {self.gettext(lang, 'Feeds')}",
+            owner=fs.author,
+            docs_url=fs.url(FEEDS_PAGE_URL),
+            updated=self.site_updated,
+            groups=groups,
+        )
+        self._write(OPML_URL, data)
+
+    def write_pages(self, writer: Any, catalog: Catalog) -> None:
+        """/feeds/ (and /<lang>/feeds/) listing every feed; the XSL in each language."""
+        fs = self.feed_settings
+        template = self.get_template("feeds")
+        xsl = self.env.get_template("feeds/feed.xsl")
+        page_versions = [(lang, feeds_page_url(lang, fs.default_lang)) for lang in fs.languages]
+        for lang, url in page_versions:
+            writer.write_file(
+                url + "index.html",
+                template,
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=url,
+                page_lang=lang,
+                feeds_page_versions=page_versions,
+                feeds_site_url=fs.site_url,
+                feeds_webcal_url="webcal://"
+                + fs.url(catalog.events.url("ics")).split("://", 1)[1],
+                feeds_hub=fs.websub_hub,
+                feeds_opml_url=OPML_URL,
+                feeds_max_items=fs.max_items,
+            )
+            local = dict(self.context)
+            local.update(
+                page_lang=lang,
+                feeds_site_path=fs.site_path,
+                feeds_page_url=feeds_page_url(lang, fs.default_lang),
+            )
+            self._write(stylesheet_url(lang, fs.default_lang), xsl.render(local).encode("utf-8"))
+
+
+def install_feed_links(generator: Any) -> None:
+    """The Jinja global `feed_links(kind=None, key="")`.
+
+    With no arguments: the feeds the current page advertises (site + context).
+    With a kind and key (`feed_links("city", "seoul")`): that feed's files.
+    Each item has `.url` (relative to SITEURL), `.media_type`, `.format`,
+    `.format_name` and `.ref` (kind, key, name, lang).
+    """
+    env = getattr(generator, "env", None)
+    if env is None:
+        return
+
+    @pass_context
+    def feed_links(ctx: Any, kind: str | None = None, key: str = "") -> list[FeedLink]:
+        catalog: Catalog | None = ctx.get(CATALOG_KEY)
+        if catalog is None:
+            return []
+        if kind is not None:
+            ref = catalog.get(kind, key)
+            return ref.links() if ref else []
+        from i18n import page_language
+
+        return links_for_page(catalog, ctx, page_language(ctx))
+
+    env.globals["feed_links"] = feed_links
