@@ -66,6 +66,7 @@ class SearchPageGenerator(Generator):
         options = filters.options(self.context, config.languages)
         categories, years = browse_links(self.context, self.settings, options.article_years)
         template = self.get_template("search")
+        versions = [(lang, config.url(lang)) for lang in config.languages]
         for lang in config.languages:
             page = SearchPage(
                 lang=lang,
@@ -82,5 +83,6 @@ class SearchPageGenerator(Generator):
                 relative_urls=self.settings["RELATIVE_URLS"],
                 url=page.url,
                 page_lang=lang,
+                page_versions=versions,  # the language switcher and hreflang (plugins/i18n)
                 search_page=page,
             )

@@ -144,7 +144,7 @@ def head_for(ctx: Mapping[str, Any], config: SeoConfig) -> SeoHead:
     if description:
         og.append(("og:description", description))
     og.append(("og:locale", og_locale(lang)))
-    for version in _other_languages(item, lang):
+    for version in _other_languages(ctx, item, lang):
         og.append(("og:locale:alternate", og_locale(version)))
     if absolute:
         og.append(("og:url", absolute))
@@ -167,9 +167,11 @@ def _is_home(ctx: Mapping[str, Any], url: str) -> bool:
     return bool(ctx.get("language_home")) and first
 
 
-def _other_languages(item: Any, lang: str) -> list[str]:
-    found = [t.lang for t in getattr(item, "translations", ()) if t.lang != lang]
-    return sorted(set(found))
+def _other_languages(ctx: Mapping[str, Any], item: Any, lang: str) -> list[str]:
+    """Languages this page also exists in: translations, or a generator's page_versions."""
+    found = [t.lang for t in getattr(item, "translations", ())]
+    found += [code for code, _url in ctx.get("page_versions") or ()]
+    return sorted(set(found) - {lang})
 
 
 def _cities(

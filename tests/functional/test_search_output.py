@@ -104,6 +104,9 @@ def test_a_search_page_per_language_that_needs_no_inline_script(sample_output, u
     (module,) = doc.xpath('//script[@type="module"]')
     assert urljoin(f"http://x/{url}", module.get("src")) == "http://x/theme/js/search.js"
     assert (sample_output / "theme/js/search.js").is_file()
+    other_lang, other = ("de", "de/search/") if lang == "en" else ("en", "search/")
+    (alternate,) = doc.xpath(f'//link[@rel="alternate"][@hreflang="{other_lang}"]')
+    assert urljoin(f"http://x/{url}", alternate.get("href")) == f"http://x/{other}"
     for field in ("q", "city", "category", "year", "language", "type"):
         (control,) = form.xpath(f'.//*[@name="{field}"]')
         assert doc.xpath(f'//label[@for="{control.get("id")}"]'), field
