@@ -81,3 +81,14 @@ def test_no_horizontal_scrolling(open_page, width: int):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+
+
+def test_the_404_page_is_styled_and_its_links_work_at_any_depth(open_page):
+    page = open_page(width=WIDTHS["phone"])
+    response = page.goto("/no/such/deeply/nested/page")
+    assert response is not None and response.status == 404
+    bar = page.eval_on_selector(".portal-header__bar", "el => getComputedStyle(el).backgroundColor")
+    assert bar == "rgb(14, 42, 71)", "the stylesheet did not load on the 404 page"
+    page.get_by_role("main").get_by_role("link", name="Browse the archives").click()
+    page.wait_for_url("**/archives/")
+    assert heading(page) == "Archives"

@@ -285,3 +285,36 @@ def test_every_article_page_weighs_under_60_kb(sample_output: Path):
         total = sum(sizes.values())
         assert total < BUDGET, f"{url} weighs {total} bytes: {sizes}"
     assert any(name.endswith("portal.css") for name in page_weight(sample_output, articles[0]))
+
+
+# --------------------------------------------------------------------------
+# Paginated homes (the sample content, two articles a page)
+
+
+@pytest.fixture(scope="module")
+def paged_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import SAMPLE_CONTENT
+    from tools.build import build_site
+
+    output = tmp_path_factory.mktemp("paged-site") / "output"
+    return build_site(SAMPLE_CONTENT, output, overrides={"DEFAULT_PAGINATION": 2}).output
+
+
+def test_the_german_home_is_paginated_in_german(paged_output: Path, german_articles):
+    first = tree(paged_output, "/de/")
+    second = tree(paged_output, "/de/page/2/")
+    assert second.get("lang") == "de"
+    assert second.xpath("string(//main//h1)") == "Aktuelle Nachrichten"
+    (older,) = first.xpath("//nav[contains(@class, 'portal-pagination')]//a[@rel='next']")
+    assert resolve("/de/", older.get("href")) == "/de/page/2/"
+    assert older.text_content() == "Ältere Artikel"
+    listed = {
+        resolve(url, href)
+        for url, doc in (("/de/", first), ("/de/page/2/", second))
+        for href in doc.xpath("//main//article//h3/a/@href")
+    }
+    assert listed == german_articles  # the sample's three, two and one
+    # Highlights only on the first page; the navigation still marks the news section.
+    assert first.xpath("//*[@id='mous-heading']") and not second.xpath("//*[@id='mous-heading']")
+    current = second.xpath("//nav[contains(@class, 'portal-nav')]//a[@aria-current='true']")
+    assert [a.text_content() for a in current] == ["Nachrichten"]
