@@ -18,9 +18,8 @@ from typing import Any
 
 from pelican.generators import Generator
 from portal import report
-from portal.model import Problem
 
-from . import data
+from . import data, validation
 from .network import network_layout
 from .timeline import MouCatalog, build_catalog
 
@@ -90,21 +89,18 @@ class MousGenerator(Generator):
     """Renders the MOU pages and data files from `context["portal"]`."""
 
     def generate_context(self) -> None:
-        """Group the MOUs once; stop the build on an MOU slug a page of ours needs."""
+        """Group the MOUs once; report MOUs that would break a page (see validation)."""
         self.mou_settings = MouSettings.from_pelican(self.settings)
         portal = self.context["portal"]
-        reserved = self.mou_settings.reserved_slugs(self.settings["MOU_URL"])
-        problems = [
-            Problem(
-                page.record.path,
-                page.record.line_of("Slug"),
-                "Slug",
-                f"{page.record.slug!r} is reserved for /{reserved[page.record.slug]}; "
-                "choose another slug",
+        records = [page.record for page in portal.mous]
+        problems = validation.reserved_slugs(
+            records, self.mou_settings.reserved_slugs(self.settings["MOU_URL"])
+        )
+        if not self.settings.get("PORTAL", {}).get("preview"):
+            drafts = self.context.get("drafts", [])
+            problems += validation.unpublished_sources(
+                records, portal.articles_by_id, {d.record.id for d in drafts}
             )
-            for page in portal.mous
-            if page.record.slug in reserved
-        ]
         report.current().add_problems(problems)
         self.catalog = build_catalog(portal.mous, portal.cities)
         self.context["mou_catalog"] = self.catalog

@@ -628,6 +628,13 @@ def _check_record(record: Record) -> list[Problem]:
             if party in seen:
                 problem("Parties", f"names {party!r} twice")
             seen.add(party)
+        if not record.sources:
+            problem("Sources", "needs at least one source article Id")
+        cited = set()
+        for ref in record.sources:
+            if ref in cited:
+                problem("Sources", f"names {ref!r} twice")
+            cited.add(ref)
         if record.signed is None and record.reported is None:
             problems.append(
                 Problem(
@@ -660,20 +667,26 @@ def check_references(
 ) -> list[Problem]:
     """Every reference must name a record that exists; every slug is unique."""
     problems: list[Problem] = []
-    articles = list(articles)
+    articles, mous, events = list(articles), list(mous), list(events)
     article_ids = {a.id for a in articles}
+    # What a source Id that is no article's Id names instead, for a clearer message.
+    not_articles = {e.slug: "an event" for e in events}
+    not_articles.update({m.slug: "an MOU" for m in mous})
+    not_articles.update({slug: "a city" for slug in cities})
 
     def need(record: Record, field_name: str, ref: str, pool: Iterable[str], what: str) -> None:
         if ref not in pool:
-            hint = difflib.get_close_matches(ref, list(pool), n=1)
-            suffix = f"; did you mean '{hint[0]}'?" if hint else ""
-            problems.append(
-                Problem(
-                    record.path,
-                    record.line_of(field_name),
-                    field_name,
-                    f"unknown {what} {ref!r}{suffix}",
+            if what == "source article" and ref in not_articles:
+                message = (
+                    f"{ref!r} is {not_articles[ref]}, not an article; "
+                    "a source is an article's Id"
                 )
+            else:
+                hint = difflib.get_close_matches(ref, list(pool), n=1)
+                suffix = f"; did you mean '{hint[0]}'?" if hint else ""
+                message = f"unknown {what} {ref!r}{suffix}"
+            problems.append(
+                Problem(record.path, record.line_of(field_name), field_name, message)
             )
 
     for article in articles:
