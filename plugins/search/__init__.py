@@ -14,9 +14,12 @@
 
 Content-Security-Policy: the search page needs, beyond `default-src 'self'`,
     script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'
-('wasm-unsafe-eval' lets Pagefind compile its WebAssembly; it runs in a Web
-Worker from /pagefind/pagefind-worker.js, which is sent the same policy, and
-fetches its index files). No inline script or style and no other origin is used.
+'wasm-unsafe-eval' lets Pagefind compile its WebAssembly (it allows no eval() and
+no inline script). Pagefind runs in a Web Worker (/pagefind/pagefind-worker.js;
+worker-src falls back to script-src) and fetches its index files (connect-src).
+A policy sent as an HTTP header applies to the worker script too, so the header
+must carry 'wasm-unsafe-eval' as well as the page's <meta> policy. No inline
+script or style and no other origin is used.
 
 Settings: `SEARCH` in pelicanconf.py; see `config.DEFAULTS`.
 """
