@@ -286,6 +286,7 @@ _strings: InterfaceStrings | None = None
 def prepare(pelican: Any) -> None:
     global _strings
     settings = pelican.settings
+    read_settings(settings)  # an unknown I18N key fails the build at once
     languages = list(settings.get("PORTAL", {}).get("languages", [settings["DEFAULT_LANG"]]))
     _strings = InterfaceStrings(
         load_catalogs(settings["THEME"], languages), settings["DEFAULT_LANG"]

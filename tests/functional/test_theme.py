@@ -101,6 +101,21 @@ def test_german_pages_link_the_german_about_and_accessibility_pages(sample_outpu
     assert "/de/about/" in footer and "/de/accessibility/" in footer
 
 
+def test_the_home_page_shows_events_mous_and_a_ranking_from_the_index(sample_output: Path):
+    doc = tree(sample_output, "/")
+    events = doc.xpath("//section[@aria-labelledby='events-heading']")[0]
+    # Every sample event is over: none upcoming, the latest past ones instead.
+    assert "No upcoming events are listed." in events.text_content()
+    assert events.xpath(".//li/a/text()")[0] == "WEGO inaugural assembly"
+    mous = doc.xpath("//section[@aria-labelledby='mous-heading']//li")
+    assert len(mous) == 5
+    ranking = doc.xpath("//section[@aria-labelledby='ranking-heading']")[0]
+    assert "100 Cities Survey on e-Government 2009" in " ".join(ranking.text_content().split())
+    assert ranking.xpath(".//ol/li//a/text()") == ["Seoul"]
+    for href in doc.xpath("//div[@class='portal-grid__side']//a/@href"):
+        assert exists(sample_output, resolve("/", href)), href
+
+
 # --------------------------------------------------------------------------
 # Language switcher and hreflang
 
