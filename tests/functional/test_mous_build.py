@@ -167,3 +167,27 @@ def test_each_bad_mou_stops_the_build_naming_file_line_and_field(bad_build, name
 def test_every_bad_mou_is_reported_at_once(bad_build):
     error, _ = bad_build
     assert {f"mous/{name}.md" for name in BAD} <= {p.path for p in error.report.errors}
+
+
+# --- a site without MOUs ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def no_mou_site(tmp_path_factory) -> Path:
+    content = write_site(tmp_path_factory.mktemp("no-mous") / "content", {})
+    return build_site(content, content.parent / "output").output
+
+
+def test_a_site_without_mous_still_has_a_timeline_and_empty_data(no_mou_site: Path):
+    page = main(no_mou_site, "mous/")
+    assert "No MOUs recorded." in words(page)
+    assert not page.xpath(".//nav[@class='portal-mou-narrow']")
+    assert not page.xpath(".//table")
+    document = json.loads((no_mou_site / "mous" / "mous.json").read_text(encoding="utf-8"))
+    assert document["count"] == 0 and document["mous"] == []
+    header = (no_mou_site / "mous" / "mous.csv").read_text(encoding="utf-8")
+    assert header.splitlines() == [header.splitlines()[0]] and header.startswith("id,title,")
+    timeline = json.loads((no_mou_site / "mous" / "timeline.json").read_text(encoding="utf-8"))
+    assert timeline["events"] == []
+    svg = etree.parse(str(no_mou_site / "mous" / "network.svg")).getroot()
+    assert len(svg.xpath("//s:circle", namespaces={"s": "http://www.w3.org/2000/svg"})) == 4

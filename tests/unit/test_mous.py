@@ -364,3 +364,20 @@ def test_macro_without_mous_says_so():
 def test_display_strings_at_each_precision(signed, shown):
     root = render_timeline([mou("m", signed=signed)])
     assert root.xpath(".//p[@class='portal-mou-timeline__date']")[0].text_content() == shown
+
+
+# --- settings -------------------------------------------------------------------
+
+
+def test_settings_have_defaults_and_flag_unknown_keys(caplog):
+    from mous.generator import MouSettings, save_as
+
+    settings = MouSettings.from_pelican({"MOUS": {"data_url": "open-data/", "colour": "red"}})
+    assert settings.data_url == "open-data/" and settings.index_url == "mous/"
+    assert "unknown setting MOUS['colour']" in caplog.text
+    assert settings.year(2009) == "mous/year/2009/"
+    assert settings.country("NP") == "mous/country/np/"
+    assert settings.partner("la-manche") == "mous/partner/la-manche/"
+    assert save_as(settings.year(2009)) == "mous/year/2009/index.html"
+    assert save_as(settings.json_file) == "mous/mous.json"
+    assert MouSettings.from_pelican({}) == MouSettings()
