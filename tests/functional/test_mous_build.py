@@ -191,3 +191,46 @@ def test_a_site_without_mous_still_has_a_timeline_and_empty_data(no_mou_site: Pa
     assert timeline["events"] == []
     svg = etree.parse(str(no_mou_site / "mous" / "network.svg")).getroot()
     assert len(svg.xpath("//s:circle", namespaces={"s": "http://www.w3.org/2000/svg"})) == 4
+
+
+def test_a_year_with_only_undated_mous_says_they_were_reported_then(mou_site: Path):
+    page = main(mou_site, "mous/year/2012/")
+    lede = words(page.xpath(".//p[@class='portal-mous__lede']")[0])
+    assert lede == ("1 MOU without a published signing date was first reported in 2012; "
+                    "it may have been signed earlier.")
+    headings = [words(h) for h in page.xpath(".//h2[@class='portal-mou-timeline__heading']")]
+    assert headings == ["Date not published — reported by May 2012"]
+
+
+# --- the published site: absolute addresses -------------------------------------------------
+
+PUBLIC = "https://egov.example.org"
+
+
+@pytest.fixture(scope="session")
+def published_mou_site(tmp_path_factory) -> Path:
+    content = write_site(tmp_path_factory.mktemp("published-mous") / "content", {
+        "2010-seoul-busan": {"parties": "seoul, busan", "signed": "2010-03"},
+    })
+    overrides = {"SITEURL": PUBLIC, "RELATIVE_URLS": False}
+    return build_site(content, content.parent / "output", overrides=overrides).output
+
+
+def test_published_data_links_absolutely(published_mou_site: Path):
+    out = published_mou_site / "mous"
+    document = json.loads((out / "mous.json").read_text(encoding="utf-8"))
+    assert document["$schema"] == f"{PUBLIC}/mous/mous.schema.json"
+    assert document["url"] == f"{PUBLIC}/mous/"
+    (mou,) = document["mous"]
+    assert mou["url"] == f"{PUBLIC}/mous/2010-seoul-busan/"
+    assert mou["parties"][1]["url"] == f"{PUBLIC}/cities/busan/"
+    schema = json.loads((out / "mous.schema.json").read_text(encoding="utf-8"))
+    assert schema["$id"] == f"{PUBLIC}/mous/mous.schema.json"
+    timeline = json.loads((out / "timeline.json").read_text(encoding="utf-8"))
+    assert f'href="{PUBLIC}/mous/2010-seoul-busan/"' in timeline["events"][0]["text"]["text"]
+    rows = list(csv.DictReader(io.StringIO((out / "mous.csv").read_text(encoding="utf-8"),
+                                           newline="")))
+    assert rows[0]["url"] == f"{PUBLIC}/mous/2010-seoul-busan/"
+    svg = etree.parse(str(out / "network.svg")).getroot()
+    hrefs = svg.xpath("//s:a/@href", namespaces={"s": "http://www.w3.org/2000/svg"})
+    assert hrefs and all(h.startswith(f"{PUBLIC}/") for h in hrefs)
