@@ -120,3 +120,99 @@ def publish(
         print(f"Publishing stopped: {exc}", file=sys.stderr)
         print("Nothing was deployed.", file=sys.stderr)
         raise Exit(code=1) from None
+
+
+@task(
+    help={
+        "content": "content folder to check (default: content)",
+        "settings": "settings file (default: pelicanconf.py)",
+    }
+)
+def check(c, content="content", settings="pelicanconf.py"):
+    """Check all content as a build would, writing nothing; every problem at once."""
+    from tools.check import main as run_check
+
+    code = run_check(["--content", str(ROOT / content), "--settings", str(ROOT / settings)])
+    if code:
+        raise Exit(code=code)
+
+
+@task(
+    positional=["kind", "name"],
+    iterable=["city", "source", "party"],
+    help={
+        "kind": "article, city, mou, event or page",
+        "name": 'the title or name; for an MOU the cities: "seoul barcelona"',
+        "lang": "article/page language (default: the site's); a translation is named .de.md",
+        "original": "article: the Id of the original this one translates (with --lang)",
+        "city": "article: a city slug (repeatable); event: its city",
+        "category": "article: its category (default: the first configured one)",
+        "country": "city: ISO code like NP (default: ZZ, marked to fill in)",
+        "region": "city: its region (default: the first configured one)",
+        "coordinates": 'city: "latitude, longitude" (default: 0, 0, marked to fill in)',
+        "signed": "mou: the signing date (default: unknown)",
+        "party": "mou: one more city slug (repeatable)",
+        "source": "mou/event: the Id of an article that reports it (repeatable)",
+        "start": "event: its first day (default: today)",
+        "content": "content folder (default: content)",
+        "settings": "settings file (default: pelicanconf.py)",
+    },
+)
+def new(
+    c,
+    kind,
+    name,
+    lang=None,
+    original=None,
+    city=None,
+    category=None,
+    country=None,
+    region=None,
+    coordinates=None,
+    signed=None,
+    party=None,
+    source=None,
+    start=None,
+    content="content",
+    settings="pelicanconf.py",
+):
+    """Start a content file: invoke new article "Title" [--lang de] [--city seoul ...]."""
+    from tools.scaffold import Scaffolder, ScaffoldError, create, report_lines
+
+    try:
+        scaffolder = Scaffolder(ROOT / content, ROOT / settings)
+        created = create(
+            kind,
+            name,
+            scaffolder,
+            lang=lang,
+            original=original,
+            city=city,
+            category=category,
+            country=country,
+            region=region,
+            coordinates=coordinates,
+            signed=signed,
+            party=party,
+            source=source,
+            start=start,
+        )
+    except ScaffoldError as exc:
+        print(f"new: {exc}", file=sys.stderr)
+        raise Exit(code=1) from None
+    print("\n".join(report_lines(created, scaffolder)))
+
+
+@task(
+    help={
+        "port": "port on 127.0.0.1 (default 8000)",
+        "content": "content folder (default: content)",
+        "output": "preview folder (default: .build/preview; never output/)",
+        "settings": "settings file (default: pelicanconf.py)",
+    }
+)
+def livereload(c, port=8000, content="content", output=".build/preview", settings="pelicanconf.py"):
+    """Preview with drafts on http://127.0.0.1:PORT/, rebuilt and reloaded on every edit."""
+    from tools.preview import serve_preview
+
+    serve_preview(ROOT / content, ROOT / output, ROOT / settings, port=int(port))

@@ -23,6 +23,7 @@ if str(ROOT / "plugins") not in sys.path:
 from pelican import Pelican  # noqa: E402
 from pelican.log import init as init_logging  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
+from portal import checks as portal_checks  # noqa: E402
 from portal import report as portal_report  # noqa: E402
 
 logger = logging.getLogger("portal.build")
@@ -86,13 +87,21 @@ def build_site(
     try:
         settings = load_settings(settings_file, content, staging, overrides)
         settings["DELETE_OUTPUT_DIRECTORY"] = False
-        pelican = Pelican(settings)
+        problems = portal_checks.check_settings(settings, Path(settings_file).name)
+        if problems:
+            failed = portal_report.BuildReport(problems=problems)
+            raise BuildError(str(portal_report.BuildFailed(failed)), failed)
         try:
+            pelican = Pelican(settings)
             pelican.run()
         except portal_report.BuildFailed as exc:
             raise BuildError(str(exc), exc.report) from None
         except Exception as exc:  # a template or plugin error: still a failed build
             build = portal_report.current()
+            problem = portal_checks.overwrite_problem(str(exc), staging)
+            if problem is not None:  # two pages with one URL
+                build.add_problems([problem])
+                raise BuildError(str(portal_report.BuildFailed(build)), build) from None
             raise BuildError(f"{type(exc).__name__}: {exc}", build) from exc
         build = portal_report.current()
         if build.failed:

@@ -18,9 +18,10 @@ from markdown import Markdown
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
-from . import report
+from . import preview, report
 from .model import (
     ERROR,
+    WARNING,
     ArticleMeta,
     ContentError,
     ContentType,
@@ -37,6 +38,7 @@ from .slugs import slugify
 logger = logging.getLogger(__name__)
 
 _FIELD_LINE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*:\s?(?P<value>.*)$")
+PLACEHOLDER = re.compile(r"\[TODO\b[^\]\n]*\]?")  # what `invoke new` leaves to fill in
 
 
 def split_header(text: str, path: str) -> tuple[list[RawField], str, int, list[Problem]]:
@@ -59,7 +61,8 @@ def split_header(text: str, path: str) -> tuple[list[RawField], str, int, list[P
                     path,
                     index + 1,
                     "metadata",
-                    f"expected 'Field: value' or a blank line before the body, got {line.strip()[:60]!r}",
+                    "expected 'Field: value' or a blank line before the body, "
+                    f"got {line.strip()[:60]!r}",
                 )
             )
             continue
@@ -146,6 +149,7 @@ class PortalMarkdownReader(BaseReader):
             default_slug=file_slug(relative),
         )
         problems += field_problems
+        problems += placeholder_problems(content_type, raw_fields, body, body_line, relative)
         html = ""
         if body.strip():
             self._md.reset()
@@ -159,11 +163,46 @@ class PortalMarkdownReader(BaseReader):
         if errors or record is None:
             raise ContentError(problems)
         report.current().add_problems(problems)
-        return html, pelican_metadata(content_type, record, self.settings)
+        metadata = pelican_metadata(content_type, record, self.settings)
+        if preview.is_preview(self.settings):
+            html = preview.mark(record, html, metadata, self.settings)
+        return html, metadata
+
+
+def placeholder_problems(
+    content_type: ContentType, fields: list[RawField], body: str, body_line: int, path: str
+) -> list[Problem]:
+    """A warning for every `[TODO: …]` placeholder that `invoke new` left in the file."""
+    problems = []
+    for item in fields:
+        match = PLACEHOLDER.search(item.value)
+        if match:
+            spec = content_type.field(item.name)
+            problems.append(_placeholder(path, item.line, spec.name if spec else item.name, match))
+    for offset, line in enumerate(body.splitlines()):
+        match = PLACEHOLDER.search(line)
+        if match:
+            problems.append(_placeholder(path, body_line + offset, "body", match))
+    return problems
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 2].rstrip() + "…]"
+
+
+def _placeholder(path: str, line: int, field_name: str, match: re.Match[str]) -> Problem:
+    return Problem(
+        path,
+        line,
+        field_name,
+        f"still has the placeholder {_shorten(match.group(0))!r} from `invoke new`; "
+        "replace it",
+        WARNING,
+    )
 
 
 def file_slug(relative_path: str) -> str:
-    """A slug from a file name: `2009-06-22-seoul-kathmandu.de.md` → `2009-06-22-seoul-kathmandu`."""
+    """A slug from a file name: `2009-06-22-x.de.md` → `2009-06-22-x`."""
     stem = os.path.basename(relative_path).split(".", 1)[0]
     return slugify(stem)
 

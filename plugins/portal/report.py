@@ -27,6 +27,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # content path -> state
     logged_errors: list[str] = field(default_factory=list)
+    collect_only: bool = False  # `invoke check`: gather every problem, never stop early
 
     def add_problems(self, problems: list[Problem]) -> None:
         for problem in problems:

@@ -36,7 +36,13 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 for _tag in ("table", "tbody", "thead", "tfoot", "tr", "col", "colgroup", "hr", "img"):
     # Presentational attributes are invalid HTML5; CSS styles tables.
-    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) - {"align", "char", "charoff", "summary", "size"}
+    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) - {
+        "align",
+        "char",
+        "charoff",
+        "summary",
+        "size",
+    }
 _ATTRIBUTES["td"] -= {"align", "char", "charoff"}
 _ATTRIBUTES["th"] -= {"align", "char", "charoff"}
 
@@ -45,6 +51,7 @@ _HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
 _JS_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data):""", re.IGNORECASE)
 _IFRAME_SRC = re.compile(r"""<iframe\b[^>]*\bsrc\s*=\s*["']([^"']+)""", re.IGNORECASE)
 _STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b")
 
 
 def _line_of(html: str, position: int, body_line: int) -> int:
@@ -67,6 +74,13 @@ def sanitize_html(
     found(_HANDLER.search(html), "an event-handler attribute (on…=) was removed")
     found(_JS_URL.search(html), "a javascript:, vbscript: or data: URL was removed")
     found(_STYLE.search(html), "inline styles were removed; the theme styles content")
+    removed: dict[str, re.Match[str]] = {}
+    for match in _TAG.finditer(html):
+        tag = match.group(1).lower()
+        if tag not in _TAGS and tag not in ("script", "style"):
+            removed.setdefault(tag, match)
+    for tag, match in removed.items():
+        found(match, f"the <{tag}> element is not allowed in content and was removed")
     for match in _IFRAME_SRC.finditer(html):
         host = urlsplit(match.group(1)).hostname or ""
         if host not in iframe_hosts:
@@ -91,3 +105,32 @@ def sanitize_html(
         link_rel=None,
     )
     return clean, problems
+
+
+def content_security_policy(settings: Mapping[str, Any]) -> str:
+    """The site's Content-Security-Policy: no inline script or style, no other origin.
+
+    Iframes may come from `PORTAL["iframe_hosts"]` only. `'wasm-unsafe-eval'` lets
+    Pagefind (site search) compile its WebAssembly; it allows no inline script. A
+    preview build also lets pages open the live-reload WebSocket on 127.0.0.1.
+    """
+    portal = settings.get("PORTAL", {})
+    hosts = portal.get("iframe_hosts", ())
+    frames = " ".join(host if "://" in host else f"https://{host}" for host in hosts)
+    frames = frames or "'none'"
+    # Preview only: the live-reload WebSocket of `invoke livereload` (tools/preview.py).
+    connect = "'self' ws://127.0.0.1:* ws://localhost:*" if portal.get("preview") else "'self'"
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"frame-src {frames}",
+            "worker-src 'self'",
+            f"connect-src {connect}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        )
+    )
