@@ -22,6 +22,12 @@ $(STAMPS)/test: requirements-test.txt requirements.txt | $(PYTHON)
 	$(PYTHON) -m pip install --quiet -r requirements-test.txt
 	@mkdir -p $(STAMPS) && touch $@ $(STAMPS)/runtime
 
+# The current Nu HTML Checker (npm's vnu-jar, pinned in tests/vnu/package-lock.json).
+VNU_JAR := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR): tests/vnu/package.json tests/vnu/package-lock.json
+	npm ci --prefix tests/vnu --no-audit --no-fund --loglevel=error
+	@touch $@
+
 # Debian packages the tests use: Chromium (browser tests; Playwright drives it, it
 # never downloads a browser), nginx (the server test) and Java (Nu HTML validator).
 system-deps:
@@ -30,6 +36,7 @@ system-deps:
 	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v rsync >/dev/null || missing="$$missing rsync"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
@@ -38,7 +45,7 @@ system-deps:
 build: $(STAMPS)/runtime
 	$(INVOKE) build
 
-test: $(STAMPS)/test system-deps
+test: $(STAMPS)/test system-deps $(VNU_JAR)
 	$(PYTHON) -m pytest
 
 check: $(STAMPS)/runtime
