@@ -26,8 +26,12 @@ SITEURL = site_url_from(os.environ)
 RELATIVE_URLS = False  # every link absolute: pages, feeds, sitemaps and shared links agree
 FEED_DOMAIN = SITEURL  # feeds (plugins/feeds) link absolutely to the live site
 
-# Production builds start clean: no content cache from a development build.
+# Production builds start clean: no Pelican content cache from a development build,
+# every page rendered afresh (no incremental re-use of an earlier build), and the
+# portal's read cache (keyed by each file's bytes) kept apart from development's.
 LOAD_CONTENT_CACHE = False
+CACHE_PATH = os.path.join(_HERE, ".cache", "publish")
+PERFORMANCE = {**globals().get("PERFORMANCE", {}), "incremental": False}
 # Drafts and future-dated articles never reach the live site.
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""

@@ -143,6 +143,10 @@ def test_publishconf_settings(gate: GateResult) -> None:
     assert settings["DRAFT_SAVE_AS"] == "" and settings["DRAFT_LANG_SAVE_AS"] == ""
     assert settings["WITH_FUTURE_DATES"] is False
     assert settings["PUBLISH"]["strict"] is True
+    # A clean build: no reuse of earlier pages, and a read cache apart from development's.
+    assert settings["LOAD_CONTENT_CACHE"] is False
+    assert settings["PERFORMANCE"]["incremental"] is False
+    assert Path(settings["CACHE_PATH"]) == ROOT / ".cache" / "publish"
 
 
 def test_publishconf_refuses_to_load_without_a_site_url(monkeypatch: pytest.MonkeyPatch) -> None:
