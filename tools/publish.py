@@ -577,7 +577,9 @@ def check_feeds(output: Path, site_url: str) -> tuple[list[FeedFile], list[str]]
 # The gate itself ------------------------------------------------------------
 
 
-def _content_check(content: Path, settings_file: Path, strict: bool) -> str | None:
+def _content_check(
+    content: Path, settings_file: Path, strict: bool, overrides: dict[str, Any] | None
+) -> str | None:
     """`invoke check`'s validation (tools/check.py) with the production settings.
 
     It reports every problem of every file at once; the build would stop at the first
@@ -588,7 +590,7 @@ def _content_check(content: Path, settings_file: Path, strict: bool) -> str | No
         from tools.check import check_site
     except ImportError:
         return None
-    result = check_site(content, settings_file)
+    result = check_site(content, settings_file, overrides)
     build = result.report
     errors = [str(p) for p in build.errors] + list(build.logged_errors)
     if errors:
@@ -612,8 +614,12 @@ def run_gate(
     site_url: str,
     strict: bool = True,
     say: Say = print,
+    overrides: dict[str, Any] | None = None,
 ) -> GateResult:
-    """Build `content` for production into `staging` and check it; raise if anything fails."""
+    """Build `content` for production into `staging` and check it; raise if anything fails.
+
+    `overrides` are settings laid over `settings_file` (tests give a private CACHE_PATH).
+    """
     from tools.build import BuildError, build_site
 
     passed: list[str] = []
@@ -626,11 +632,11 @@ def run_gate(
         say(f"  ok  {line} ({now - started[0]:.1f} s)")
         started[0] = now
 
-    checked = _content_check(content, settings_file, strict)
+    checked = _content_check(content, settings_file, strict, overrides)
     if checked:
         ok(checked)
     try:
-        built = build_site(content, staging, settings_file)
+        built = build_site(content, staging, settings_file, overrides)
     except BuildError as exc:
         problems = []
         if exc.report is not None:
@@ -1129,6 +1135,7 @@ def publish(
     say: Say = print,
     ask: Ask | None = _tty_ask,
     environ: Mapping[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> PublishResult:
     """Check, build and deploy the site; raise `PublishError` and deploy nothing on failure."""
     from tools.build import load_settings
@@ -1156,6 +1163,7 @@ def publish(
         site_url=site_url,
         strict=strict,
         say=say,
+        overrides=overrides,
     )
     say("Deploy:" if not dry_run else "Would deploy:")
     try:

@@ -108,7 +108,12 @@ def nginx(tmp_path_factory: pytest.TempPathFactory) -> Server:
     work = tmp_path_factory.mktemp("nginx")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PORTAL_SITEURL", f"http://127.0.0.1:{port}")
-        site = build_site(SAMPLE_CONTENT, work / "site", ROOT / "publishconf.py").output
+        site = build_site(
+            SAMPLE_CONTENT,
+            work / "site",
+            ROOT / "publishconf.py",
+            overrides={"CACHE_PATH": str(work / "cache")},
+        ).output
     # Files of the types the site does not have itself, and a private dotfile.
     (site / "probe.atom").write_text('<feed xmlns="http://www.w3.org/2005/Atom"/>\n')
     (site / "probe.rss").write_text('<rss version="2.0"/>\n')

@@ -84,7 +84,14 @@ def gate(tmp_path_factory: pytest.TempPathFactory) -> GateResult:
     content = content_with(work, {"articles/2010/2010-07-20-unfinished.md": DRAFT})
     with pytest.MonkeyPatch.context() as env:
         env.setenv("PORTAL_SITEURL", SITE_URL)
-        return run_gate(content, work / "staging", PUBLISHCONF, site_url=SITE_URL, say=print)
+        return run_gate(
+            content,
+            work / "staging",
+            PUBLISHCONF,
+            site_url=SITE_URL,
+            say=print,
+            overrides={"CACHE_PATH": str(work / "cache")},
+        )
 
 
 # --------------------------------------------------------------------------
@@ -135,7 +142,7 @@ def test_headers_file_is_in_the_published_tree(gate: GateResult) -> None:
     assert (gate.site / "_headers").read_bytes() == (ROOT / "deploy/_headers").read_bytes()
 
 
-def test_publishconf_settings(gate: GateResult) -> None:
+def test_publishconf_settings(gate: GateResult, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = gate.settings
     assert settings["SITEURL"] == SITE_URL
     assert settings["RELATIVE_URLS"] is False
@@ -146,7 +153,10 @@ def test_publishconf_settings(gate: GateResult) -> None:
     # A clean build: no reuse of earlier pages, and a read cache apart from development's.
     assert settings["LOAD_CONTENT_CACHE"] is False
     assert settings["PERFORMANCE"]["incremental"] is False
-    assert Path(settings["CACHE_PATH"]) == ROOT / ".cache" / "publish"
+    from tools.build import load_settings
+
+    monkeypatch.setenv("PORTAL_SITEURL", SITE_URL)
+    assert Path(load_settings(PUBLISHCONF)["CACHE_PATH"]) == ROOT / ".cache" / "publish"
 
 
 def test_publishconf_refuses_to_load_without_a_site_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -460,7 +470,14 @@ def test_broken_internal_link_stops_publishing(
     dest = tmp_path / "public"
     said: list[str] = []
     with pytest.raises(PublishError) as stopped:
-        publish("folder", str(dest), content=content, staging=tmp_path / "staging", say=said.append)
+        publish(
+            "folder",
+            str(dest),
+            content=content,
+            staging=tmp_path / "staging",
+            overrides={"CACHE_PATH": str(tmp_path / "cache")},
+            say=said.append,
+        )
     message = str(stopped.value)
     assert message.startswith("internal link check: 1 broken link(s):")
     assert "news/2010/07/broken-link/index.html" in message
@@ -481,7 +498,14 @@ def test_warning_stops_a_strict_publish(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("PORTAL_SITEURL", SITE_URL)
     dest = tmp_path / "public"
     with pytest.raises(PublishError) as stopped:
-        publish("folder", str(dest), content=content, staging=tmp_path / "staging", say=print)
+        publish(
+            "folder",
+            str(dest),
+            content=content,
+            staging=tmp_path / "staging",
+            overrides={"CACHE_PATH": str(tmp_path / "cache")},
+            say=print,
+        )
     message = str(stopped.value)
     assert "strict" in message and "warning(s) stop publishing" in message
     assert "2010-07-20-styled.md" in message and "inline styles were removed" in message
@@ -494,7 +518,14 @@ def test_content_error_stops_publishing(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("PORTAL_SITEURL", SITE_URL)
     dest = tmp_path / "public"
     with pytest.raises(PublishError) as stopped:
-        publish("folder", str(dest), content=content, staging=tmp_path / "staging", say=print)
+        publish(
+            "folder",
+            str(dest),
+            content=content,
+            staging=tmp_path / "staging",
+            overrides={"CACHE_PATH": str(tmp_path / "cache")},
+            say=print,
+        )
     message = str(stopped.value)
     assert message.startswith("content check:")
     assert "2010-07-20-bad-city.md" in message and "atlantis" in message
