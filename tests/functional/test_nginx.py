@@ -273,6 +273,21 @@ def test_security_headers(nginx: Server, path: str) -> None:
     assert headers["x-frame-options"] == "DENY"
 
 
+def test_header_policy_agrees_with_the_pages_own_policy(nginx: Server) -> None:
+    """Browsers enforce both the header and the <meta> policy: they must not differ."""
+    from lxml import html
+
+    for path in ("/", "/search/", ARTICLE):
+        _, headers, body = nginx.get(path)
+        header = _csp(headers["content-security-policy"])
+        meta = html.fromstring(body).xpath(
+            "//meta[@http-equiv='Content-Security-Policy']/@content"
+        )
+        assert len(meta) == 1, path
+        for directive, values in _csp(meta[0]).items():
+            assert sorted(header.get(directive, [])) == sorted(values), (path, directive)
+
+
 def test_caching_headers(nginx: Server) -> None:
     assert nginx.get("/")[1]["cache-control"] == "no-cache"
     assert nginx.get(ARTICLE)[1]["cache-control"] == "no-cache"
