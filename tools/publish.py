@@ -778,27 +778,27 @@ def _guard_folder(dest: Path, site: Path) -> None:
         )
 
 
-def deploy_folder(
-    site: Path, dest: str | os.PathLike[str], *, site_url: str, dry_run: bool, say: Say
-) -> Changes:
-    """Replace folder `dest` by `site` in one rename; unchanged files keep their dates.
+def _marker(site: Path, site_url: str) -> str:
+    return (
+        json.dumps(
+            {
+                "site_url": site_url,
+                "revision": _source_revision(),
+                "published": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "files": len(_files(site)),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
-    Folders are made 0755 and files 0644, so a web server user can read them.
-    """
-    dest = Path(dest).expanduser().resolve()
-    _guard_folder(dest, site.resolve())
-    changes = _tree_changes(site, dest)
-    say(f"  {dest}: {changes.summary()}")
-    if changes.removed:
-        say("\n".join(changes.removed_listing()))
-    if dry_run:
-        return changes
-    dest.parent.mkdir(parents=True, exist_ok=True)
+
+def _swap_in(site: Path, dest: Path, unchanged: set[str], marker: str) -> None:
+    """Copy `site` next to `dest`, then replace `dest` with two renames."""
     incoming = dest.with_name(f".{dest.name}.incoming-{os.getpid()}")
     retired = dest.with_name(f".{dest.name}.retired-{os.getpid()}")
     for leftover in (incoming, retired):
         shutil.rmtree(leftover, ignore_errors=True)
-    unchanged = _files(site) - set(changes.added) - set(changes.changed)
     try:
         incoming.mkdir(mode=0o755)
         os.chmod(incoming, 0o755)
@@ -814,23 +814,65 @@ def deploy_folder(
             else:
                 shutil.copyfile(source, target)
             os.chmod(target, 0o644)
-        marker = {
-            "site_url": site_url,
-            "revision": _source_revision(),
-            "published": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "files": len(_files(site)),
-        }
-        (incoming / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        (incoming / MARKER).write_text(marker, encoding="utf-8")
         os.chmod(incoming / MARKER, 0o644)
         if dest.exists():
             dest.rename(retired)
         incoming.rename(dest)
-    except OSError as exc:
+    except OSError:
         shutil.rmtree(incoming, ignore_errors=True)
         if retired.exists() and not dest.exists():
             retired.rename(dest)
-        raise PublishError(f"folder target: copying into {dest} failed: {exc}") from exc
+        raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _sync_in_place(site: Path, dest: Path, changes: Changes, marker: str) -> None:
+    """Update `dest` file by file: for a mount point, or a parent we may not write."""
+    for relative in [*changes.added, *changes.changed]:
+        target = dest / relative
+        for folder in reversed(target.relative_to(dest).parents[:-1]):
+            (dest / folder).mkdir(mode=0o755, exist_ok=True)
+        incoming = target.with_name(f".{target.name}.incoming-{os.getpid()}")
+        shutil.copyfile(site / relative, incoming)
+        os.chmod(incoming, 0o644)
+        os.replace(incoming, target)  # readers see the old file or the new, never half
+    for relative in changes.removed:
+        (dest / relative).unlink(missing_ok=True)
+    for folder in sorted((p for p in dest.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    (dest / MARKER).write_text(marker, encoding="utf-8")
+
+
+def deploy_folder(
+    site: Path, dest: str | os.PathLike[str], *, site_url: str, dry_run: bool, say: Say
+) -> Changes:
+    """Replace folder `dest` by `site` in one rename; unchanged files keep their dates.
+
+    Folders are made 0755 and files 0644, so a web server user can read them. When
+    `dest` is a mount point or its parent is not writable, it is updated in place
+    instead, each file replaced in one rename.
+    """
+    dest = Path(dest).expanduser().resolve()
+    _guard_folder(dest, site.resolve())
+    changes = _tree_changes(site, dest)
+    say(f"  {dest}: {changes.summary()}")
+    if changes.removed:
+        say("\n".join(changes.removed_listing()))
+    if dry_run:
+        return changes
+    marker = _marker(site, site_url)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.is_dir() and (os.path.ismount(dest) or not os.access(dest.parent, os.W_OK)):
+            say("  (updating in place: the folder cannot be replaced as a whole)")
+            _sync_in_place(site, dest, changes, marker)
+        else:
+            unchanged = _files(site) - set(changes.added) - set(changes.changed)
+            _swap_in(site, dest, unchanged, marker)
+    except OSError as exc:
+        raise PublishError(f"folder target: copying into {dest} failed: {exc}") from exc
     return changes
 
 

@@ -216,6 +216,30 @@ def test_folder_target_updates_and_keeps_unchanged_dates(gate: GateResult, tmp_p
     assert not list(dest.parent.glob(".www.*"))  # no incoming/retired leftovers
 
 
+def test_folder_target_on_a_mount_point_is_updated_in_place(
+    gate: GateResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = tmp_path / "volume"
+    deploy_folder(gate.site, dest, site_url=SITE_URL, dry_run=False, say=lambda _: None)
+    inode = dest.stat().st_ino
+    edited = tmp_path / "edited"
+    shutil.copytree(gate.site, edited)
+    (edited / "index.html").write_text("<!DOCTYPE html><title>new</title>", encoding="utf-8")
+    shutil.rmtree(edited / "about")
+    (edited / "new" / "deep").mkdir(parents=True)
+    (edited / "new" / "deep" / "index.html").write_text("new page", encoding="utf-8")
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == dest)
+    said: list[str] = []
+    changes = deploy_folder(edited, dest, site_url=SITE_URL, dry_run=False, say=said.append)
+    assert "updating in place" in said[-1]
+    assert dest.stat().st_ino == inode  # the same folder, not a replacement
+    assert tree(dest) == tree(edited) | {MARKER}
+    assert changes.added == ["new/deep/index.html"] and changes.changed == ["index.html"]
+    assert not (dest / "about").exists()  # emptied folders go too
+    assert (dest / "new" / "deep" / "index.html").read_text(encoding="utf-8") == "new page"
+    assert stat.S_IMODE((dest / "new" / "deep" / "index.html").stat().st_mode) == 0o644
+
+
 def test_folder_target_refuses_a_folder_it_did_not_publish(
     gate: GateResult, tmp_path: Path
 ) -> None:
