@@ -977,9 +977,15 @@ def deploy_rsync(
 # GitHub Pages -------------------------------------------------------------
 
 
+# Set inside git hooks or by wrappers; they would point git away from the scratch repository.
+_GIT_LOCATION_VARIABLES = frozenset(
+    {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE"}
+)
+
+
 def _git_env(repository: str, environ: Mapping[str, str]) -> dict[str, str]:
     """Git's environment: never prompt; a token from the environment as an HTTP header."""
-    env = dict(environ)
+    env = {k: v for k, v in environ.items() if k not in _GIT_LOCATION_VARIABLES}
     env["GIT_TERMINAL_PROMPT"] = "0"
     env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
     env.setdefault("GIT_COMMITTER_NAME", "Portal publisher")
@@ -1015,11 +1021,13 @@ def deploy_ghpages(
     with tempfile.TemporaryDirectory(prefix="portal-ghpages-") as scratch:
 
         def git(*args: str, what: str = "git") -> str:
-            return _run(["git", "-C", scratch, *args], what, env).strip()
+            return _run(
+                ["git", "-C", scratch, "-c", "core.quotePath=false", *args], what, env
+            ).strip()
 
         git("init", "--quiet")
         git("remote", "add", "origin", repository)
-        heads = git("ls-remote", "--heads", "origin", branch, what=f"reaching {shown}")
+        heads = git("ls-remote", "origin", f"refs/heads/{branch}", what=f"reaching {shown}")
         exists = bool(heads)
         if exists:
             git(
@@ -1061,12 +1069,13 @@ def deploy_ghpages(
         changes = Changes()
         if exists:
             old = f"refs/remotes/origin/{branch}"
-            for line in git("diff", "--name-status", "--no-renames", old, branch).splitlines():
+            diff = git("diff", "--name-status", "--no-renames", old, f"refs/heads/{branch}")
+            for line in diff.splitlines():
                 status, _, path = line.partition("\t")
                 {"A": changes.added, "D": changes.removed}.get(status, changes.changed).append(path)
             unchanged = git("rev-parse", f"{old}^{{tree}}") == new_tree
         else:
-            changes.added = git("ls-tree", "-r", "--name-only", branch).splitlines()
+            changes.added = git("ls-tree", "-r", "--name-only", f"refs/heads/{branch}").splitlines()
             unchanged = False
         say(f"  {branch} of {shown}: {changes.summary()}")
         if unchanged:

@@ -299,6 +299,19 @@ def test_feed_problems_are_each_named(site: Path) -> None:
     ]
 
 
+def test_feed_stylesheet_must_exist(site: Path) -> None:
+    text = atom(f"{SITE}/feeds/all.atom.xml", f"{SITE}/news/story/").replace(
+        "<feed ", '<?xml-stylesheet type="text/xsl" href="/feeds/feed.xsl"?>\n<feed ', 1
+    )
+    write(site, "feeds/all.atom.xml", text)
+    _, problems = check_feeds(site, SITE)
+    assert problems == [
+        "feeds/all.atom.xml: stylesheet /feeds/feed.xsl: no such file in the output"
+    ]
+    write(site, "feeds/feed.xsl", "<xsl:stylesheet/>")
+    assert check_feeds(site, SITE)[1] == []
+
+
 def test_feed_that_feedparser_rejects(site: Path) -> None:
     """Well-formed for lxml, but feedparser (like real readers) refuses the DOCTYPE."""
     text = atom(f"{SITE}/feeds/all.atom.xml", f"{SITE}/news/story/")
