@@ -20,10 +20,12 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
+from lxml.html import defs
 from portal.dates import PartialDate
 
 from .settings import FeedSettings
@@ -119,29 +121,45 @@ def newest_update(entries: Iterable[Entry], default: dt.datetime) -> dt.datetime
 # --------------------------------------------------------------------------
 # Absolute links inside HTML
 
-_SRCSET_ATTRS = ("srcset",)
+_URL_ATTRS = frozenset(defs.link_attrs) | {"poster"}  # lxml resolves all but poster
+_ATTRIBUTE = re.compile(r"""\s([A-Za-z:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _SRCSET_ITEM = re.compile(r"\s*(\S+)(\s+[^,]+)?\s*(?:,|$)")
 
 
 def absolutize_html(html: str, base_url: str) -> str:
     """`html` with every relative href, src, srcset, poster… resolved against `base_url`."""
-    if not html or not html.strip():
-        return html or ""
+    if not html or not html.strip() or _all_absolute(html):
+        return html or ""  # the common case: Pelican already wrote absolute site links
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     root.make_links_absolute(base_url, resolve_base_href=False, handle_failures="ignore")
     for element in root.iter():
-        for attr in _SRCSET_ATTRS:
-            value = element.get(attr) if isinstance(element.tag, str) else None
-            if value:
-                element.set(attr, _absolute_srcset(value, base_url))
+        if not isinstance(element.tag, str):
+            continue
+        if element.get("srcset"):
+            element.set("srcset", _absolute_srcset(element.get("srcset"), base_url))
+        if element.get("poster"):
+            element.set("poster", urljoin(base_url, element.get("poster").strip()))
     parts = [escape(root.text, quote=False) if root.text else ""]
     parts += [lxml_html.tostring(child, encoding="unicode") for child in root]
     return "".join(parts)
 
 
-def _absolute_srcset(value: str, base_url: str) -> str:
-    from urllib.parse import urljoin
+def _all_absolute(html: str) -> bool:
+    """True when no URL attribute in `html` is relative (a quick scan; when in doubt, False)."""
+    for name, quoted in _ATTRIBUTE.findall(html):
+        name = name.lower()
+        if name != "srcset" and name not in _URL_ATTRS:
+            continue
+        value = unescape(quoted.strip("\"'")).strip()
+        urls = [value]
+        if name == "srcset":
+            urls = [part.split()[0] for part in value.split(",") if part.strip()]
+        if not all(urlsplit(url).scheme for url in urls):
+            return False
+    return True
 
+
+def _absolute_srcset(value: str, base_url: str) -> str:
     items = []
     for match in _SRCSET_ITEM.finditer(value):
         if match.group(1):

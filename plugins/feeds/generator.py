@@ -117,6 +117,7 @@ class FeedsGenerator(Generator):
         catalog: Catalog = self.context[CATALOG_KEY]
         portal = self.context["portal"]
         factory = EntryFactory(fs, portal, self.gettext)
+        self.entry_cache: dict = {}  # each entry's Atom/RSS element, made once
         articles = list(self.context.get("articles", []))
         everything = newest_first(factory.article(a) for a in articles)
         self.site_updated = newest_update(
@@ -195,7 +196,9 @@ class FeedsGenerator(Generator):
         )
 
     def _render(self, document: FeedDocument, fmt: str) -> bytes:
-        return render_json_feed(document) if fmt == "json" else render_feed(document, fmt)
+        if fmt == "json":
+            return render_json_feed(document)
+        return render_feed(document, fmt, self.entry_cache)
 
     def write_feed(self, ref: FeedRef, fmt: str, entries: list[Entry]) -> None:
         """The subscription document (newest `max_items`) and RFC 5005 archive pages.

@@ -1,11 +1,15 @@
 """Atom 1.0 and RSS 2.0 from a `FeedDocument`: the one place that uses feedgen.
 
-feedgen 1.0.0 writes the core of both formats; lxml then repairs and adds what it
-cannot do (see lkiesow/python-feedgen#135 and our TOOLING notes):
+feedgen 1.0.0 writes the feed's metadata (`FeedGenerator`) and each entry
+(`FeedEntry.atom_entry()` / `rss_entry()`, made once per build and reused by every
+feed that holds it); lxml then repairs and adds what feedgen cannot do (see
+lkiesow/python-feedgen#135 and our TOOLING notes):
 
 - entry links lose rel/type/hreflang/title/length in Atom: rewritten here;
-- entries are appended in our order (feedgen prepends by default);
-- the feed's `updated` is always set by us (feedgen defaults to now);
+- entries are appended by us, in our order (feedgen's `add_entry` prepends);
+- the feed's `updated` is always set by us (feedgen defaults to now), and so is
+  every datetime (feedgen refuses naive ones);
+- RSS authors are `dc:creator` (RSS `<author>` must be an e-mail address);
 - RSS gets only the self link: hub and RFC 5005 archive links are added as
   `atom:link`;
 - translations are Atom entry links `rel="alternate" hreflang="…"` after the entry's
@@ -19,6 +23,7 @@ cannot do (see lkiesow/python-feedgen#135 and our TOOLING notes):
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from feedgen.entry import FeedEntry
@@ -28,6 +33,8 @@ from lxml import etree
 from .entries import Entry, FeedDocument, Link
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -35,23 +42,56 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 Format = Literal["atom", "rss"]
 
 
-def render_feed(feed: FeedDocument, fmt: Format) -> bytes:
-    """The bytes of `feed` as Atom 1.0 (`fmt="atom"`) or RSS 2.0 (`fmt="rss"`)."""
+EntryCache = dict[tuple[str, int], tuple[Entry, str]]
+
+# Namespaces every document declares on its root, so that entries serialized once
+# (without declarations of their own) fit into any document of their format.
+_ROOT_NS = {
+    "atom": {"media": MEDIA_NS, "fh": HISTORY_NS},
+    "rss": {"atom": ATOM_NS, "content": CONTENT_NS, "dc": DC_NS, "media": MEDIA_NS,
+            "fh": HISTORY_NS},
+}
+_DECLARATION = re.compile(r'\s+xmlns(?::[A-Za-z_][\w.-]*)?="[^"]*"')
+
+
+def render_feed(feed: FeedDocument, fmt: Format, cache: EntryCache | None = None) -> bytes:
+    """The bytes of `feed` as Atom 1.0 (`fmt="atom"`) or RSS 2.0 (`fmt="rss"`).
+
+    `cache` (one dict per build) keeps each entry's serialized XML, so an entry
+    shared by many feeds (all, its category, tags, cities, archives) is made once.
+    """
+    if fmt not in ("atom", "rss"):
+        raise ValueError(f"expected one of: 'atom', 'rss' but received: {fmt!r}")
     generator = _feedgen(feed)
     if fmt == "atom":
         root = etree.fromstring(generator.atom_str())
         _finish_atom(root, feed)
-    elif fmt == "rss":
+        closing, indent = "</feed>", "  "
+    else:
         root = etree.fromstring(generator.rss_str())
         _finish_rss(root, feed)
-    else:
-        raise ValueError(f"expected one of: 'atom', 'rss' but received: {fmt!r}")
-    return _serialize(root, feed.stylesheet)
+        closing, indent = "</channel>", "    "
+    entry_prefixes = [prefix for prefix in _ROOT_NS[fmt] if prefix != "fh"]  # fh: feed level
+    etree.cleanup_namespaces(root, top_nsmap=_ROOT_NS[fmt], keep_ns_prefixes=entry_prefixes)
+    etree.indent(root, space="  ")
+    text = etree.tostring(root, encoding="unicode")
+    cut = text.rindex(closing)
+    cache = {} if cache is None else cache
+    entries = "".join(
+        f"{indent}{_entry_xml(entry, fmt, cache)}\n" for entry in feed.entries
+    )
+    # The metadata ends with a newline and the closing tag's own indentation.
+    head, tail = text[:cut].rstrip(" "), text[cut:]
+    document = head + entries + indent[2:] + tail
+    prolog = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if feed.stylesheet:
+        prolog += f'<?xml-stylesheet type="text/xsl" href="{feed.stylesheet}"?>\n'
+    return (prolog + document + "\n").encode("utf-8")
 
 
 def _feedgen(feed: FeedDocument) -> FeedGenerator:
+    """The feed's own metadata; entries are made one by one (`_entry_element`)."""
     fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
     fg.id(feed.id)
     fg.title(feed.title)
     fg.subtitle(feed.subtitle)  # RSS: the channel's description
@@ -62,14 +102,38 @@ def _feedgen(feed: FeedDocument) -> FeedGenerator:
     fg.updated(feed.updated)
     if feed.entries:
         fg.pubDate(max(entry.published for entry in feed.entries))
-    for entry in feed.entries:
-        fg.add_entry(_feedgen_entry(entry), order="append")
     return fg
+
+
+def _entry_xml(entry: Entry, fmt: str, cache: EntryCache) -> str:
+    """One entry's XML, indented for its place and without namespace declarations."""
+    key = (fmt, id(entry))
+    if key not in cache:
+        fe = _feedgen_entry(entry)
+        if fmt == "atom":
+            element = fe.atom_entry()
+            for child in element.iter():  # feedgen leaves entries outside the Atom namespace
+                if isinstance(child.tag, str) and not child.tag.startswith("{"):
+                    child.tag = f"{{{ATOM_NS}}}{child.tag}"
+            _finish_atom_entry(element, entry)
+            parent = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS, **_ROOT_NS[fmt]})
+            level = 1
+        else:
+            element = fe.rss_entry()
+            _finish_rss_item(element, entry)
+            parent = etree.SubElement(etree.Element("rss", nsmap=_ROOT_NS[fmt]), "channel")
+            level = 2
+        parent.append(element)
+        etree.indent(element, space="  ", level=level)
+        text = etree.tostring(element, encoding="unicode", with_tail=False)
+        start_tag_end = text.index(">")
+        text = _DECLARATION.sub("", text[:start_tag_end]) + text[start_tag_end:]
+        cache[key] = (entry, text)  # the entry is kept alive: its id() stays unique
+    return cache[key][1]
 
 
 def _feedgen_entry(entry: Entry) -> FeedEntry:
     fe = FeedEntry()
-    fe.load_extension("dc", atom=False, rss=True)
     fe.id(entry.id)  # RSS: guid isPermaLink="false"
     fe.title(entry.title)
     fe.link(href=entry.url, rel="alternate")
@@ -79,7 +143,6 @@ def _feedgen_entry(entry: Entry) -> FeedEntry:
     fe.content(entry.content_html, type="html")  # RSS: content:encoded, escaped
     for name in entry.authors:
         fe.author({"name": name})
-        fe.dc.dc_creator(name)
     if entry.categories:
         fe.category(
             [{"term": c.term, "scheme": c.scheme, "label": c.label} for c in entry.categories]
@@ -90,8 +153,7 @@ def _feedgen_entry(entry: Entry) -> FeedEntry:
 
 
 def _finish_atom(root: etree._Element, feed: FeedDocument) -> None:
-    ns = {"a": ATOM_NS}
-    anchor = root.find("a:link", ns)
+    anchor = root.find(f"{{{ATOM_NS}}}link")
     for link in _feed_links(feed):
         new = root.makeelement(f"{{{ATOM_NS}}}link")
         _fill(new, link)
@@ -99,17 +161,19 @@ def _finish_atom(root: etree._Element, feed: FeedDocument) -> None:
         anchor = new
     if feed.archive:
         anchor.addnext(root.makeelement(f"{{{HISTORY_NS}}}archive"))
-    for element, entry in zip(root.findall("a:entry", ns), feed.entries, strict=True):
-        element.set(XML_LANG, entry.lang)
-        old = element.findall("a:link", ns)
-        position = element.index(old[0])
-        for link in old:
-            element.remove(link)
-        for offset, link in enumerate(entry.links):
-            new = element.makeelement(f"{{{ATOM_NS}}}link")
-            _fill(new, link)
-            element.insert(position + offset, new)
-        _media(element, entry)
+
+
+def _finish_atom_entry(element: etree._Element, entry: Entry) -> None:
+    element.set(XML_LANG, entry.lang)
+    old = element.findall(f"{{{ATOM_NS}}}link")
+    position = element.index(old[0])
+    for link in old:  # feedgen#135: only href survives; write them again
+        element.remove(link)
+    for offset, link in enumerate(entry.links):
+        new = element.makeelement(f"{{{ATOM_NS}}}link")
+        _fill(new, link)
+        element.insert(position + offset, new)
+    _media(element, entry)
 
 
 def _fill(element: etree._Element, link: Link) -> None:
@@ -130,8 +194,15 @@ def _finish_rss(root: etree._Element, feed: FeedDocument) -> None:
         self_link.addnext(new)
     if feed.archive:
         self_link.addprevious(channel.makeelement(f"{{{HISTORY_NS}}}archive"))
-    for item, entry in zip(channel.findall("item"), feed.entries, strict=True):
-        _media(item, entry)
+
+
+def _finish_rss_item(item: etree._Element, entry: Entry) -> None:
+    anchor = item.find("link")
+    for name in reversed(entry.authors):  # RSS <author> needs an e-mail address
+        creator = item.makeelement(f"{{{DC_NS}}}creator")
+        creator.text = name
+        anchor.addnext(creator)
+    _media(item, entry)
 
 
 def _media(parent: etree._Element, entry: Entry) -> None:
@@ -155,16 +226,3 @@ def _feed_links(feed: FeedDocument) -> list[Link]:
     if feed.hub:
         links.insert(0, Link(feed.hub, "hub"))
     return links
-
-
-def _serialize(root: etree._Element, stylesheet: str | None) -> bytes:
-    top = {"media": MEDIA_NS, "fh": HISTORY_NS}
-    if root.tag == "rss":
-        top["atom"] = ATOM_NS
-    etree.cleanup_namespaces(root, top_nsmap=top)
-    etree.indent(root, space="  ")
-    document = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
-    head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-    if stylesheet:
-        head += f'<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>\n'.encode()
-    return head + document + b"\n"

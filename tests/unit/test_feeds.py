@@ -176,7 +176,8 @@ def test_relative_links_and_image_sources_become_absolute():
 
 
 def test_text_before_the_first_element_is_kept_escaped():
-    assert absolutize_html("a < b <em>c</em>", "https://s.example/") == "a &lt; b <em>c</em>"
+    result = absolutize_html('a &lt; b <a href="c/">c</a>', "https://s.example/")
+    assert result == 'a &lt; b <a href="https://s.example/c/">c</a>'
 
 
 # -------------------------------------------------------------------- Atom and RSS
@@ -416,3 +417,12 @@ def test_opml_groups_outlines_and_dates_in_rfc_822():
     assert outline.get("xmlUrl") == "https://site.example/feeds/all.atom.xml"
     assert "language" not in outline.attrib  # empty attributes are left out
     assert re.match(rb"<\?xml version='1.0' encoding='UTF-8'\?>", data)
+
+
+def test_a_video_poster_becomes_absolute_and_absolute_html_is_left_alone():
+    html = '<video src="v.mp4" poster="p.jpg" controls></video>'
+    result = absolutize_html(html, "https://s.example/a/")
+    assert 'src="https://s.example/a/v.mp4"' in result
+    assert 'poster="https://s.example/a/p.jpg"' in result
+    absolute = '<p><a href="https://s.example/x/">x</a><img src="https://s.example/i.png"></p>'
+    assert absolutize_html(absolute, "https://s.example/a/") is absolute

@@ -20,6 +20,7 @@
       <head>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="$title"/> ({{ _("web feed") }})</title>
+        <link rel="icon" href="{{ feeds_site_path }}/theme/img/favicon.svg" type="image/svg+xml"/>
         <link rel="stylesheet" href="{{ feeds_site_path }}/theme/css/portal.css"/>
         <link rel="stylesheet" href="{{ feeds_site_path }}/theme/feeds/feed.css"/>
       </head>
