@@ -144,7 +144,7 @@ def check(c, content="content", settings="pelicanconf.py"):
         "kind": "article, city, mou, event or page",
         "name": 'the title or name; for an MOU the cities: "seoul barcelona"',
         "lang": "article/page language (default: the site's); a translation is named .de.md",
-        "original": "article: the Id of the original this one translates (with --lang)",
+        "original": "translation (with --lang): the Id of its article, the Slug of its page",
         "city": "article: a city slug (repeatable); event: its city",
         "category": "article: its category (default: the first configured one)",
         "country": "city: ISO code like NP (default: ZZ, marked to fill in)",

@@ -163,9 +163,12 @@ class Scaffolder:
         lang = self._language(lang)
         cities = self._cities(cities)
         category = self._choice("category", category, self.model.categories)
-        slug = self._free_slug(
-            _short_slug(title), {a.slug for a in self.existing.articles if a.lang == lang}
-        )
+        natural = _short_slug(title)
+        suffix = "" if lang == default else f".{lang}"
+        folder = self.content / "articles" / f"{self.today.year}"
+        if not original:
+            self._refuse_existing(folder / f"{self.today.isoformat()}-{natural}{suffix}.md")
+        slug = self._free_slug(natural, {a.slug for a in self.existing.articles if a.lang == lang})
         todo = []
         if original:
             source = self.existing.article(original, default)
@@ -193,9 +196,7 @@ class Scaffolder:
                 f"{self.today.year}-{_short_slug(title, 48)}",
                 {a.id for a in self.existing.articles},
             )
-            suffix = "" if lang == default else f".{lang}"
-            name = f"{self.today.isoformat()}-{slug}{suffix}.md"
-            path = self.content / "articles" / f"{self.today.year}" / name
+            path = folder / f"{self.today.isoformat()}-{slug}{suffix}.md"
             header = {
                 "Title": title,
                 "Id": article_id,
@@ -235,14 +236,24 @@ class Scaffolder:
                 header[known.name] = item.value.replace("\n", "\n    ")
         return header
 
-    def page(self, title: str, *, lang: str | None = None) -> Created:
+    def page(self, title: str, *, lang: str | None = None, original: str | None = None) -> Created:
         title = _clean(title, "a title")
         lang = self._language(lang)
         default = self.model.default_lang
-        slug = self._free_slug(
-            _short_slug(title), {p.slug for p in self.existing.pages if p.lang == lang}
-        )
         suffix = "" if lang == default else f".{lang}"
+        if original:  # a translation: the original's Slug and file name
+            slug = slugify(original)
+            if not any(p.slug == slug and p.lang == default for p in self.existing.pages):
+                raise ScaffoldError(
+                    f"no {default!r} page has the Slug {original!r}"
+                    + _hint(slug, [p.slug for p in self.existing.pages if p.lang == default])
+                )
+            if lang == default:
+                raise ScaffoldError(f"--original makes a translation: give --lang (not {lang!r})")
+        else:
+            slug = _short_slug(title)
+            self._refuse_existing(self.content / "pages" / f"{slug}{suffix}.md")
+            slug = self._free_slug(slug, {p.slug for p in self.existing.pages if p.lang == lang})
         path = self.content / "pages" / f"{slug}{suffix}.md"
         header = {
             "Title": title,
@@ -348,6 +359,7 @@ class Scaffolder:
             todo.append(f"City: the city where it takes place ({city} for now)")
         sources = self._sources(sources, [city])
         todo.append(f"Sources: the articles that report it ({', '.join(sources)} for now)")
+        self._refuse_existing(self.content / "events" / f"{start}-{_short_slug(title)}.md")
         slug = self._free_slug(_short_slug(title), {e.slug for e in self.existing.events})
         header = {
             "Title": title,
@@ -364,11 +376,14 @@ class Scaffolder:
 
     # -- helpers
 
+    def _refuse_existing(self, path: Path) -> None:
+        if path.exists():
+            raise ScaffoldError(f"{self._shown(path)} exists already; it was not overwritten")
+
     def _write(self, path: Path, header: dict[str, str], body: str, todo: list[str]) -> Created:
         lines = [f"{name}: {value}" for name, value in header.items() if value]
         text = "\n".join(lines) + "\n\n" + body + "\n"
-        if path.exists():
-            raise ScaffoldError(f"{self._shown(path)} exists already; it was not overwritten")
+        self._refuse_existing(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(text)
@@ -502,7 +517,7 @@ def create(kind: str, name: str, scaffolder: Scaffolder, **options: Any) -> Crea
             original=options.get("original"),
         )
     if kind == "page":
-        return scaffolder.page(name, lang=options.get("lang"))
+        return scaffolder.page(name, lang=options.get("lang"), original=options.get("original"))
     if kind == "city":
         return scaffolder.city(
             name,
@@ -542,7 +557,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang")
     parser.add_argument("--city", action="append")
     parser.add_argument("--category")
-    parser.add_argument("--original", help="the Id of the article this one translates")
+    parser.add_argument("--original", help="translation: the original's Id (page: Slug)")
     parser.add_argument("--country")
     parser.add_argument("--region")
     parser.add_argument("--coordinates")

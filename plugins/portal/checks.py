@@ -32,7 +32,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from .dates import DateError, get_zone
-from .model import ERROR, WARNING, ArticleMeta, Event, PageMeta, Problem
+from .model import ERROR, WARNING, ArticleMeta, City, Event, Mou, PageMeta, Problem
 
 _LANG_SUFFIX = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
 _URL_ATTRIBUTE = re.compile(r"""\s(?:href|src|poster)\s*=\s*(["'])(?P<url>.*?)\1""", re.I)
@@ -452,17 +452,34 @@ def check_site_links(
             if target is None or _produces(produced, target):
                 continue
             wanted = "/" + target.removesuffix("index.html")
-            hint = _close_path(wanted, ["/" + p.removesuffix("index.html") for p in produced])
+            pages = ["/" + p.removesuffix("index.html") for p in produced]
+            hint = _content_file_hint(url, item.record.path, settings) or (
+                _close_path(wanted, pages)
+                or "; link to content files with {filename}/… and to images with {static}/…"
+            )
             problems.append(
                 Problem(
                     item.record.path,
                     source.line_of(item.record.path, url),
                     "body",
-                    f"links to {url!r}, but the site has no page at {wanted}{hint} "
-                    "(link to content files as {filename}/path/to/file.md)",
+                    f"links to {url!r}, but the site has no page at {wanted}{hint}",
                 )
             )
     return problems
+
+
+def _content_file_hint(url: str, source: str, settings: Mapping[str, Any]) -> str:
+    """For a link that names a file under content/: how to write it so that it works."""
+    path = unquote(urlsplit(url).path)
+    if not path or urlsplit(url).scheme:
+        return ""
+    root = Path(settings["PATH"])
+    for candidate in (_relative_target(source, path), posixpath.normpath(path.lstrip("/"))):
+        if candidate.startswith("..") or not (root / candidate).is_file():
+            continue
+        kind = "filename" if candidate.endswith((".md", ".markdown")) else "static"
+        return f"; write it as {{{kind}}}/{candidate}"
+    return ""
 
 
 def site_target(url: str, page_url: str, siteurl: str = "") -> str | None:
@@ -510,18 +527,29 @@ def check_output_paths(items: Iterable[Any]) -> list[Problem]:
         if not is_published(item):
             continue
         first = seen.setdefault(item.save_as, item)
-        if first is not item:
-            record = item.record
+        if first is item or _same_slug_reported(first.record, item.record):
+            continue
+        for one, other in ((first, item), (item, first)):  # both files are concerned
+            record = one.record
             problems.append(
                 Problem(
                     record.path,
                     record.line_of("Slug") if "slug" in record.lines else 1,
                     "Slug",
-                    f"its page {item.save_as} is also written by {first.record.path}; "
+                    f"its page {item.save_as} is also written by {other.record.path}; "
                     "two pages cannot have the same URL, so change the Slug",
                 )
             )
     return problems
+
+
+def _same_slug_reported(first: Any, second: Any) -> bool:
+    """Two articles, cities, MOUs or events with one slug: the model reports those."""
+    return (
+        type(first) is type(second)
+        and isinstance(first, ArticleMeta | City | Mou | Event)
+        and first.slug == second.slug
+    )
 
 
 _OVERWRITE = re.compile(r'overwrite "(?P<path>[^"]+)"')

@@ -16,7 +16,7 @@ from pelican.generators import Generator
 
 from . import report
 from .index import CityPage, EventPage, MouPage, SiteIndex
-from .model import CONTENT_TYPES, ContentError, Problem, check_references
+from .model import CONTENT_TYPES, ArticleMeta, ContentError, Problem, check_references
 from .preview import preview_state
 
 logger = logging.getLogger(__name__)
@@ -52,7 +52,6 @@ class PortalGenerator(Generator):
                 records[name].append(page)
 
         articles = list(self.context.get("articles", []))
-        all_articles = articles + [t for a in articles for t in a.translations]
         city_pages = records["city"]
         cities: dict[str, CityPage] = {}
         for page in city_pages:
@@ -71,8 +70,7 @@ class PortalGenerator(Generator):
                 )
         build.add_problems(
             check_references(
-                [a.record for a in all_articles]
-                + [d.record for d in self.context.get("drafts", [])],
+                article_records(self.context),
                 {slug: page.record for slug, page in cities.items()},
                 [p.record for p in records["mou"]],
                 [p.record for p in records["event"]],
@@ -81,6 +79,20 @@ class PortalGenerator(Generator):
         self.context["portal"] = SiteIndex.build(
             articles, cities.values(), records["mou"], records["event"]
         )
+
+
+def article_records(context: dict[str, Any]) -> list[ArticleMeta]:
+    """Every article read (published, draft, hidden; translations), oldest first.
+
+    Oldest first, so that of two articles with one slug or Id the newer one, usually
+    the one just written, is the one reported.
+    """
+    records = [
+        item.record
+        for item in context.get("generated_content", {}).values()
+        if isinstance(getattr(item, "record", None), ArticleMeta)
+    ]
+    return sorted(records, key=lambda r: (r.date, r.path))
 
 
 def content_state(item: Any, now: dt.datetime) -> str:

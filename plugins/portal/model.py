@@ -296,6 +296,18 @@ def one_of(choices_of: Callable[[ModelSettings], Iterable[str]]) -> Parser:
     return parse
 
 
+def tag(value: str, settings: ModelSettings) -> str:
+    """A tag as written; one of `PORTAL["tags"]` (in any case) when that is set."""
+    value = text(value, settings)
+    if not settings.tags or value.lower() in {choice.lower() for choice in settings.tags}:
+        return value
+    close = difflib.get_close_matches(value, list(settings.tags), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise FieldError(
+        f"{value!r} is not one of the configured tags ({', '.join(settings.tags)}){hint}"
+    )
+
+
 def date_only(value: str, settings: ModelSettings) -> PartialDate:
     try:
         return parse_partial_date(value, settings.timezone)
@@ -425,7 +437,7 @@ ARTICLE_FIELDS = (
     Field("Date", publication_datetime, True, "first publication on the portal"),
     Field("Modified", publication_datetime),
     Field("Category", one_of(lambda s: s.categories), True),
-    Field("Tags", comma_list(text)),
+    Field("Tags", comma_list(tag), doc="from PORTAL['tags'] when that vocabulary is set"),
     Field("Cities", comma_list(identifier), doc="city slugs"),
     Field("Source", line_list(source), True, "publisher | date | optional URL"),
     Field("Lang", LANGUAGES),

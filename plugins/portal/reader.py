@@ -154,7 +154,7 @@ class PortalMarkdownReader(BaseReader):
         if body.strip():
             self._md.reset()
             html, html_problems = sanitize_html(
-                self._md.convert(body), relative, body_line, self.settings
+                self._md.convert(body), relative, body_line, self.settings, source=body
             )
             problems += html_problems
         elif content_type.name == "article":
@@ -187,7 +187,11 @@ def placeholder_problems(
 
 
 def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 2].rstrip() + "…]"
+    """A long placeholder cut at a word: `[TODO: write the article; check the…]`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 2]
+    return cut.rsplit(" ", 1)[0].rstrip(" ;,") + "…]"
 
 
 def _placeholder(path: str, line: int, field_name: str, match: re.Match[str]) -> Problem:

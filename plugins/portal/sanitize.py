@@ -51,6 +51,12 @@ _HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
 _JS_URL = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript|data):""", re.IGNORECASE)
 _IFRAME_SRC = re.compile(r"""<iframe\b[^>]*\bsrc\s*=\s*["']([^"']+)""", re.IGNORECASE)
 _STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
+# Markdown aligns table columns with inline styles, which the CSP forbids: a class instead.
+_ALIGN = re.compile(
+    r"""<(th|td)\b([^>]*?)\sstyle=["']text-align:\s*(left|right|center);?["']""", re.IGNORECASE
+)
+_HANDLER_ATTRIBUTE = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+_JS_URL_SOURCE = re.compile(r"""(?:\(|=\s*["']?)\s*(?:javascript|vbscript|data):""", re.IGNORECASE)
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b")
 
 
@@ -59,20 +65,46 @@ def _line_of(html: str, position: int, body_line: int) -> int:
 
 
 def sanitize_html(
-    html: str, path: str, body_line: int, settings: Mapping[str, Any]
+    html: str, path: str, body_line: int, settings: Mapping[str, Any], source: str = ""
 ) -> tuple[str, list[Problem]]:
-    """Clean `html`; return it with the problems found (lines are approximate)."""
+    """Clean `html`; return it with the problems found.
+
+    `source` is the Markdown the HTML came from: a problem's line is where its
+    text stands there; without it (or when Markdown rewrote the text) the line is
+    estimated from the HTML.
+    """
     iframe_hosts = set(settings.get("PORTAL", {}).get("iframe_hosts", ()))
     problems: list[Problem] = []
+    source_lines = source.splitlines()
+    html = _ALIGN.sub(lambda m: f'<{m[1]}{m[2]} class="portal-align-{m[3].lower()}"', html)
 
-    def found(match: re.Match[str] | None, message: str, severity: str = WARNING) -> None:
-        if match:
-            line = _line_of(html, match.start(), body_line)
-            problems.append(Problem(path, line, "body", message, severity))
+    def found(
+        match: re.Match[str] | None,
+        message: str,
+        severity: str = WARNING,
+        in_source: re.Pattern[str] | None = None,
+    ) -> None:
+        if not match:
+            return
+        line = _line_of(html, match.start(), body_line)
+        pattern = in_source or re.compile(re.escape(match.group(0)[:40]), re.IGNORECASE)
+        for number, text in enumerate(source_lines):
+            if pattern.search(text):
+                line = body_line + number
+                break
+        problems.append(Problem(path, line, "body", message, severity))
 
     found(_SCRIPT.search(html), "raw <script> is not allowed in content; remove it", "error")
-    found(_HANDLER.search(html), "an event-handler attribute (on…=) was removed")
-    found(_JS_URL.search(html), "a javascript:, vbscript: or data: URL was removed")
+    found(
+        _HANDLER.search(html),
+        "an event-handler attribute (on…=) was removed",
+        in_source=_HANDLER_ATTRIBUTE,
+    )
+    found(
+        _JS_URL.search(html),
+        "a javascript:, vbscript: or data: URL was removed",
+        in_source=_JS_URL_SOURCE,
+    )
     found(_STYLE.search(html), "inline styles were removed; the theme styles content")
     removed: dict[str, re.Match[str]] = {}
     for match in _TAG.finditer(html):
@@ -80,7 +112,11 @@ def sanitize_html(
         if tag not in _TAGS and tag not in ("script", "style"):
             removed.setdefault(tag, match)
     for tag, match in removed.items():
-        found(match, f"the <{tag}> element is not allowed in content and was removed")
+        found(
+            match,
+            f"the <{tag}> element is not allowed in content and was removed",
+            in_source=re.compile(rf"<{re.escape(tag)}\b", re.IGNORECASE),
+        )
     for match in _IFRAME_SRC.finditer(html):
         host = urlsplit(match.group(1)).hostname or ""
         if host not in iframe_hosts:
@@ -88,6 +124,7 @@ def sanitize_html(
                 match,
                 f"an iframe from {host or match.group(1)!r} was removed; allowed hosts: "
                 f"{', '.join(sorted(iframe_hosts)) or 'none'}",
+                in_source=re.compile(re.escape(match.group(1)), re.IGNORECASE),
             )
 
     def allow_iframe(tag: str, attribute: str, value: str) -> str | None:

@@ -45,8 +45,9 @@ TRICKY = [
 ]
 
 # Values that look like what fields expect, mixed with anything at all.
+_ZONE = r"( ?[+-]\d\d:?\d\d|Z| [A-Za-z/_]{1,20})?"
 _DATEISH = st.from_regex(
-    r"\A\d{1,5}(-\d{1,3}(-\d{1,3}([ T]\d{1,3}:\d{1,3}(:\d\d)?( ?[+-]\d\d:?\d\d|Z| [A-Za-z/_]{1,20})?)?)?)?\Z"
+    r"\A\d{1,5}(-\d{1,3}(-\d{1,3}([ T]\d{1,3}:\d{1,3}(:\d\d)?" + _ZONE + r")?)?)?\Z"
 )
 _NUMBERISH = st.from_regex(r"\A[-+]?[\d.,_²³¹⁰٠-٩]{0,12}\Z")
 _LISTISH = st.lists(st.text(max_size=20), max_size=5).map(", ".join)
