@@ -304,7 +304,7 @@ class FeedsGenerator(Generator):
                 relative_urls=self.settings["RELATIVE_URLS"],
                 url=url,
                 page_lang=lang,
-                feeds_page_versions=page_versions,
+                page_versions=page_versions,  # the language switcher and hreflang (i18n)
                 feeds_site_url=fs.site_url,
                 feeds_webcal_url="webcal://"
                 + fs.url(catalog.events.url("ics")).split("://", 1)[1],

@@ -339,6 +339,11 @@ def test_the_feeds_page_links_every_feed_and_the_opml(sample_output: Path):
     assert "webcal://127.0.0.1:8000/feeds/events.ics" in hrefs
     german = html.fromstring(read_page(sample_output, "de/feeds/"))
     assert german.get("lang") == "de"
+    assert german.xpath("//h1/text()") == ["Feeds"]
+    assert "Alle Feeds als OPML-Datei" in german.text_content()
+    alternates = german.xpath("//head/link[@rel='alternate'][@hreflang][not(@type)]")
+    assert {(a.get("hreflang"), a.get("href")) for a in alternates} >= {
+        ("en", "../../feeds/"), ("de", "../../de/feeds/")}
 
 
 def test_a_city_page_advertises_its_own_feeds_without_duplicates(sample_output: Path):
