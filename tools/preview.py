@@ -20,6 +20,7 @@ holds in preview too; preview only adds the WebSocket to `connect-src`.
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import mimetypes
@@ -47,6 +48,9 @@ PREVIEW_CSS = """\
 .portal-preview-errors h2 { margin: 0 0 .5rem; font-size: 1.25rem; color: #b00020; }
 .portal-preview-errors ul { margin: .5rem 0 0; padding-left: 1.25rem; }
 .portal-preview-errors code { font-family: ui-monospace, monospace; white-space: pre-wrap; }
+.portal-preview-marker {
+  padding: .5rem .75rem; border-left: 4px solid #8a5a00; background: #fff8e5; color: #1a1a1a;
+}
 """
 
 
@@ -288,8 +292,7 @@ def serve_preview(
         """Livereload's polling watcher; one build per batch of changes, then a reload."""
 
         def examine(self) -> tuple[str | None, Any]:
-            if self._changes:
-                return self._changes.pop()
+            self._changes.clear()  # livereload's "reload after start": pages are fresh
             super().examine()  # calls mark_dirty for every watched path that changed
             if state.dirty:
                 state.dirty = False
@@ -312,7 +315,13 @@ def serve_preview(
         "Ctrl-C stops.",
         flush=True,
     )
-    server.serve(port=port, host=host, root=str(output), restart_delay=0)
+    try:
+        server.serve(port=port, host=host, root=str(output), restart_delay=0)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(f"Port {port} is in use; try another: invoke livereload --port {port + 1}")
+        raise SystemExit(1) from None
 
 
 def main(argv: list[str] | None = None) -> int:
