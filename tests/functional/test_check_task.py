@@ -246,6 +246,7 @@ def test_invoke_new_output_passes_invoke_check_unchanged(tmp_path: Path):
         ("new", "article", "Seoul opens a data portal", "--city", "seoul", "--city", "barcelona"),
         ("new", "article", "Seoul öffnet ein Datenportal", "--lang", "de",
          "--original", "2010-seoul-mou-partners"),
+        ("new", "article", "Ein Artikel, dessen Original noch fehlt", "--lang", "de"),
         ("new", "city", "Wrocław"),
         ("new", "mou", "seoul wroclaw"),
         ("new", "mou", "seoul", "--party", "barcelona", "--signed", "2011-03"),
