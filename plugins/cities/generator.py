@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from babel.lists import format_list as babel_format_list
@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.paginator import Paginator
 from portal.model import ModelSettings
+from portal.settings import dataclass_settings
 
 from . import directory, rankings, svg
 
@@ -41,13 +42,7 @@ class CitiesSettings:
 
     @classmethod
     def from_pelican(cls, settings: Mapping[str, Any]) -> CitiesSettings:
-        given = dict(settings.get("CITIES", {}))
-        known = {f.name for f in fields(cls)}
-        for key in sorted(set(given) - known):
-            logger.warning(
-                "cities: unknown setting CITIES[%r]; known: %s", key, ", ".join(sorted(known))
-            )
-        return cls(**{k: v for k, v in given.items() if k in known})
+        return dataclass_settings(settings, "CITIES", cls)
 
 
 def _language(ctx: Context) -> str:

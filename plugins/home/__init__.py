@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pelican import signals
+from portal.settings import plugin_settings
 
 DEFAULTS: dict[str, Any] = {
     "events": 3,  # how many events to show
@@ -52,13 +53,7 @@ class HomeHighlights:
 
 def read_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     """`HOME` over the defaults; unknown keys are an error naming the known ones."""
-    given = dict(settings.get("HOME", {}))
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"HOME: unknown setting(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}"
-        )
-    merged = {**DEFAULTS, **given}
+    merged = plugin_settings(settings, "HOME", DEFAULTS)
     if merged["today"] is None:
         merged["today"] = settings.get("PORTAL", {}).get("today") or dt.date.today()
     return merged

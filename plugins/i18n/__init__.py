@@ -33,6 +33,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from pelican import signals
 from pelican.generators import Generator
+from portal.settings import plugin_settings
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +47,7 @@ DEFAULTS: dict[str, str] = {
 
 def read_settings(settings: Mapping[str, Any]) -> dict[str, str]:
     """`I18N` over the defaults; unknown keys are an error naming the known ones."""
-    given = dict(settings.get("I18N", {}))
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"I18N: unknown setting(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}"
-        )
-    return {**DEFAULTS, **given}
+    return plugin_settings(settings, "I18N", DEFAULTS)
 
 
 def site_languages(settings: Mapping[str, Any]) -> list[str]:

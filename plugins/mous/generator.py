@@ -13,11 +13,12 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from pelican.generators import Generator
 from portal import report
+from portal.settings import dataclass_settings
 
 from . import data, validation
 from .network import network_layout
@@ -47,14 +48,7 @@ class MouSettings:
 
     @classmethod
     def from_pelican(cls, settings: Mapping[str, Any]) -> MouSettings:
-        given = dict(settings.get("MOUS", {}))
-        known = {f.name for f in fields(cls)}
-        for key in sorted(set(given) - known):
-            logger.warning(
-                "mous: unknown setting MOUS[%r]; known: %s", key, ", ".join(sorted(known))
-            )
-            given.pop(key)
-        return cls(**given)
+        return dataclass_settings(settings, "MOUS", cls)
 
     def year(self, year: int) -> str:
         return self.year_url.format(year=year)

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portal.settings import plugin_settings
+
 DEFAULTS: dict[str, Any] = {
     "bundle_dir": "pagefind",  # the index and Pagefind's scripts, under the output
     "page_url": "search/",  # the search page in the default language
@@ -47,13 +49,7 @@ class SearchConfig:
 
 def read_config(settings: Mapping[str, Any]) -> SearchConfig:
     """`SEARCH` over the defaults; an unknown key is an error naming the known ones."""
-    given = dict(settings.get("SEARCH", {}))
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"SEARCH: unknown setting(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}"
-        )
-    options = {**DEFAULTS, **given}
+    options = plugin_settings(settings, "SEARCH", DEFAULTS)
     default_lang = settings.get("DEFAULT_LANG", "en")
     languages = list(settings.get("PORTAL", {}).get("languages", [default_lang]))
     bundle = str(options["bundle_dir"]).strip("/")

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portal.settings import plugin_settings
+
 DEFAULTS: dict[str, Any] = {
     # The public, absolute site URL for canonical links, OpenGraph, JSON-LD URLs and
     # the sitemap. None: SITEURL. Empty (development, SITEURL = ""): no canonical
@@ -50,13 +52,7 @@ class SeoConfig:
 
 def read_config(settings: Mapping[str, Any]) -> SeoConfig:
     """`SEO` over the defaults; an unknown key is an error naming the known ones."""
-    given = dict(settings.get("SEO", {}))
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(
-            f"SEO: unknown setting(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}"
-        )
-    options = {**DEFAULTS, **given}
+    options = plugin_settings(settings, "SEO", DEFAULTS)
     siteurl = (options["siteurl"] or "").rstrip("/")
     if options["siteurl"] is None:
         # SITEURL may be a bare path in a sub-path preview: then there is no public URL.

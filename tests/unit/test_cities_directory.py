@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
+import pytest
 from cities import directory
 from cities.generator import CitiesSettings
 from pelican.settings import DEFAULT_CONFIG
@@ -86,9 +85,11 @@ def test_grouping_follows_the_configured_region_order_then_country_names():
     assert europe.city_count == 3
 
 
-def test_settings_have_defaults_and_unknown_keys_are_reported(caplog):
+def test_settings_have_defaults_and_unknown_keys_are_refused():
+    from portal.settings import SettingsError
+
     assert CitiesSettings.from_pelican({}).articles_per_page == 20
-    with caplog.at_level(logging.WARNING):
-        options = CitiesSettings.from_pelican({"CITIES": {"profile_articles": 5, "per_pgae": 3}})
+    options = CitiesSettings.from_pelican({"CITIES": {"profile_articles": 5}})
     assert options.profile_articles == 5
-    assert "per_pgae" in caplog.text
+    with pytest.raises(SettingsError, match=r"CITIES: unknown setting\(s\) per_pgae; known: "):
+        CitiesSettings.from_pelican({"CITIES": {"per_pgae": 3}})
