@@ -30,8 +30,8 @@ class EventsGenerator(Generator):
                 event=page,
             )
         today = self.settings.get("PORTAL", {}).get("today") or dt.date.today()
-        upcoming = [e for e in portal.events if _last_day(e.record) >= today]
-        past = [e for e in reversed(portal.events) if _last_day(e.record) < today]
+        upcoming = [e for e in portal.events if e.record.last_day >= today]
+        past = [e for e in reversed(portal.events) if e.record.last_day < today]
         writer.write_file(
             EVENTS_INDEX_SAVE_AS,
             self.get_template("events"),
@@ -41,17 +41,6 @@ class EventsGenerator(Generator):
             upcoming_events=upcoming,
             past_events=past,
         )
-
-
-def _last_day(event: Any) -> dt.date:
-    """The last day an event can cover, at its own precision."""
-    date = event.end or event.start
-    if date.day is not None:
-        return date.as_date()
-    if date.month is not None:
-        next_month = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
-        return next_month - dt.timedelta(days=1)
-    return dt.date(date.year, 12, 31)
 
 
 def add_generator(_pelican: Any) -> type:

@@ -31,16 +31,6 @@ from .entries import Entry
 PRODID = "-//{authority}//Portal feeds//EN"
 
 
-def _last_day(date: PartialDate) -> dt.date:
-    """The last day a date can mean, at its own precision."""
-    if date.precision >= Precision.DAY:
-        return date.as_date()
-    if date.precision == Precision.MONTH:
-        following = dt.date(date.year + date.month // 12, date.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
-    return dt.date(date.year, 12, 31)
-
-
 def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
@@ -50,7 +40,7 @@ def event_times(start: PartialDate, end: PartialDate | None) -> tuple[Any, Any, 
     exact = start.precision >= Precision.DAY and (end is None or end.precision >= Precision.DAY)
     if start.precision == Precision.MINUTE and (end is None or end.precision == Precision.MINUTE):
         return _utc(start.time), _utc(end.time) if end else None, True
-    last = _last_day(end or start)
+    last = (end or start).last_day()
     return start.as_date(), last + dt.timedelta(days=1), exact
 
 

@@ -80,12 +80,8 @@ def highlights(portal: Any, options: Mapping[str, Any]) -> HomeHighlights:
     today: dt.date = options["today"]
     events = portal.events  # oldest first
 
-    def last_day(page: Any) -> dt.date:
-        record = page.record
-        return (record.end or record.start).last_day()
-
-    upcoming = [e for e in events if last_day(e) >= today][: options["events"]]
-    recent = [e for e in reversed(events) if last_day(e) < today][: options["events"]]
+    upcoming = [e for e in events if e.record.last_day >= today][: options["events"]]
+    recent = [e for e in reversed(events) if e.record.last_day < today][: options["events"]]
     mous = list(reversed(portal.mous[-options["mous"] :])) if options["mous"] else []
     return HomeHighlights(
         upcoming_events=tuple(upcoming),

@@ -222,6 +222,11 @@ class Event(Record):
     url: str | None = None
 
     @property
+    def last_day(self) -> dt.date:
+        """The last calendar day the event can cover, at its own precision."""
+        return (self.end or self.start).last_day()
+
+    @property
     def sort_key(self) -> tuple:
         return (self.start.sort_key if self.start else (), self.slug)
 
