@@ -108,6 +108,7 @@ JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "extensions": ["jinja2.ext.i18n"],
+    "auto_reload": False,  # each build loads templates afresh; no stat per include
 }
 
 # The portal's own settings, read once by its plugins (each with defaults).
@@ -151,6 +152,12 @@ CITIES = {
     "articles_url": "cities/{slug}/articles/",
     "rankings_url": "rankings/",
 }
+
+# Builds at scale (plugins/portal/performance.py): the reader's results are kept in
+# CACHE_PATH between builds; cold reads use one process per CPU ("workers": 0);
+# "incremental" re-renders only the pages a change affects.
+CACHE_PATH = os.path.join(_HERE, ".cache")
+PERFORMANCE = {"cache": True, "workers": 0, "incremental": True}
 
 # Search and SEO come last: they read what every other plugin wrote.
 PLUGINS += ["seo", "search"]

@@ -7,11 +7,12 @@ folder byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import secrets
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,9 @@ if str(ROOT / "plugins") not in sys.path:
 from pelican import Pelican  # noqa: E402
 from pelican.log import init as init_logging  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
+from portal import cache as portal_cache  # noqa: E402
 from portal import checks as portal_checks  # noqa: E402
+from portal import incremental  # noqa: E402
 from portal import report as portal_report  # noqa: E402
 
 logger = logging.getLogger("portal.build")
@@ -83,10 +86,21 @@ def build_site(
     _ensure_logging(verbose)
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+    staging = output.with_name(f".{output.name}-building-{secrets.token_hex(4)}")
     try:
         settings = load_settings(settings_file, content, staging, overrides)
         settings["DELETE_OUTPUT_DIRECTORY"] = False
+        # Incremental builds: pages nothing changed for are hard links into the last
+        # good output; `manifest` says what that output holds (portal.incremental).
+        manifest = incremental.manifest_file(settings, output)
+        config = incremental.config_digest(settings)
+        settings["PORTAL_BUILD"] = {
+            "previous": str(output) if output.is_dir() else None,
+            "manifest": str(manifest),
+            "config": config,
+        }
+        # the writer removes what the recycled tree holds and this build did not write
+        settings["PORTAL_BUILD"]["recycled"] = _prepare_staging(staging, settings, output, config)
         problems = portal_checks.check_settings(settings, Path(settings_file).name)
         if problems:
             failed = portal_report.BuildReport(problems=problems)
@@ -106,16 +120,106 @@ def build_site(
         build = portal_report.current()
         if build.failed:
             raise BuildError(str(portal_report.BuildFailed(build)), build)
-        _swap_in(staging, output)
+        state = incremental.current()
+        written = state.files if state is not None else {}
+        others = _keep_unchanged(staging, output if output.is_dir() else None, written)
+        retired = _swap_in(staging, output, incremental.spare_folder(settings, output))
+        if state is not None:
+            state.save_manifest(manifest, output, others)
+            spare_manifest = incremental.manifest_file(settings, retired) if retired else None
+            if spare_manifest is not None and state.manifest is not None:
+                incremental.save_manifest(state.manifest, spare_manifest)
     finally:
+        session = portal_cache.current()
+        if session is not None:
+            session.save()  # what was read stays valid, whether or not the build failed
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     settings["OUTPUT_PATH"] = str(output)
     return BuildResult(output, build, settings)
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with two renames; the old tree is removed after."""
+def _prepare_staging(
+    staging: Path, settings: dict[str, Any], output: Path, config: str
+) -> incremental.Manifest | None:
+    """Create the staging folder: the recycled spare tree when it can serve, else empty.
+
+    The spare is the output before the last one (kept under the cache). Its pages
+    are either links to the current output's or older versions; the writer replaces
+    each one by a new name (link or new file), never writing into it. What other
+    generators wrote there (static files, feeds, indexes) is deleted first, so that
+    they write new files too.
+    """
+    spare = incremental.spare_folder(settings, output)
+    spare_manifest = None
+    if spare.is_dir():
+        manifest = incremental.load_manifest(incremental.manifest_file(settings, spare), spare)
+        options = portal_cache.performance_settings(settings)
+        if manifest is not None and manifest.config_digest == config and options["incremental"]:
+            try:
+                spare.rename(staging)
+                spare_manifest = manifest
+            except OSError:
+                spare_manifest = None
+        if spare_manifest is None:
+            shutil.rmtree(spare, ignore_errors=True)
+    if spare_manifest is None:
+        staging.mkdir()
+        return None
+    for name in spare_manifest.others:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(staging / name)
+    return spare_manifest
+
+
+def _keep_unchanged(staging: Path, previous: Path | None, done: Any) -> list[str]:
+    """Unchanged files from outside our writer become links to the previous build's.
+
+    Static files, feeds and indexes are written anew by their generators; when their
+    bytes are the same as before they keep the previous inode and mtime. Returns
+    the names of all those files (the next recycling of this tree deletes them).
+    """
+    others = []
+    for folder, _dirs, files in os.walk(staging):
+        for name in files:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, staging).replace(os.sep, "/")
+            if relative in done:
+                continue  # the writer already reused or replaced it
+            others.append(relative)
+            if previous is None:
+                continue
+            old = previous / relative
+            try:
+                stat, old_stat = os.lstat(path), os.lstat(old)
+                if stat.st_size != old_stat.st_size or stat.st_ino == old_stat.st_ino:
+                    continue
+                if not _same_bytes(path, old):
+                    continue
+                temp = f"{path}.keep-{os.getpid()}"
+                os.link(old, temp)
+                os.replace(temp, path)
+            except OSError:
+                continue
+    return others
+
+
+def _same_bytes(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    with open(a, "rb") as first, open(b, "rb") as second:
+        while True:
+            chunk = first.read(1 << 20)
+            if chunk != second.read(1 << 20):
+                return False
+            if not chunk:
+                return True
+
+
+def _swap_in(staging: Path, output: Path, spare: Path) -> Path | None:
+    """Replace `output` by `staging` with two renames; the old tree becomes the spare.
+
+    Returns the spare folder, or None when the old tree could not be kept (it is
+    removed then).
+    """
     retired = None
     if output.exists():
         retired = output.with_name(f".{output.name}-retired-{os.getpid()}")
@@ -123,5 +227,14 @@ def _swap_in(staging: Path, output: Path) -> None:
             shutil.rmtree(retired)
         output.rename(retired)
     staging.rename(output)
-    if retired is not None:
+    if retired is None:
+        return None
+    try:
+        if spare.exists():
+            shutil.rmtree(spare)
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        retired.rename(spare)  # the next build's staging folder
+    except OSError:
         shutil.rmtree(retired, ignore_errors=True)
+        return None
+    return spare

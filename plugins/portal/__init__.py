@@ -11,7 +11,8 @@ from typing import Any
 
 from pelican import signals
 
-from . import checks, report
+from . import checks, incremental, performance, report
+from .cache import CachedPortalReader
 from .generator import PortalGenerator, account_for_content
 from .reader import PortalMarkdownReader
 from .sanitize import content_security_policy
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 def use_portal_reader(readers: Any) -> None:
     for extension in PortalMarkdownReader.file_extensions:
-        readers.reader_classes[extension] = PortalMarkdownReader
+        readers.reader_classes[extension] = CachedPortalReader  # a PortalMarkdownReader
 
 
 def add_generator(_pelican: Any) -> type:
@@ -40,7 +41,8 @@ def stop_on_errors(generators: list[Any]) -> None:
     settings = generators[0].settings
     build = report.current()
     checks.remember(context)
-    build.add_problems(checks.check_content(context, settings))
+    with incremental.untracked():  # checks read bodies; no page depends on that
+        build.add_problems(checks.check_content(context, settings))
     account_for_content(context, settings)
     if build.collect_only:
         return  # `invoke check` goes on to collect the problems of the output phase
@@ -66,6 +68,7 @@ def stop_on_late_errors(pelican: Any) -> None:
 
 def register() -> None:
     report.start()  # one report per Pelican instance, i.e. per build
+    performance.register()  # read cache, Pelican speed-ups, incremental writer
     # Our reader for every .md file (replaces Pelican's MarkdownReader).
     signals.readers_init.connect(use_portal_reader)
     # Cities, MOUs and events, and the site index; after articles and pages.

@@ -34,13 +34,13 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from pelican import signals
-from portal import report
+from portal import incremental, report
 from portal.model import WARNING, Problem
 
 from .config import SearchConfig, read_config
 from .filters import SearchEntry, describe
 from .page import SearchPageGenerator
-from .pagefind import SearchIndexError, build_index
+from .pagefind import SearchIndexError, build_index, read_summary
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +113,15 @@ def index_site(pelican: Any) -> None:
     if config is None:
         return
     build = report.current()
+    output = Path(pelican.output_path)
+    # No HTML page changed since the last good build: its index is still right.
+    previous = incremental.unchanged_since_previous(output)
     try:
-        summary = build_index(Path(pelican.output_path), config)
+        if previous is not None and (previous / config.bundle_dir).is_dir():
+            incremental.link_tree(previous / config.bundle_dir, output / config.bundle_dir)
+            summary = read_summary(output / config.bundle_dir)
+        else:
+            summary = build_index(output, config)
     except SearchIndexError as exc:
         build.add_problems([Problem("plugins/search", 1, "pagefind", str(exc))])
         raise report.BuildFailed(build) from None

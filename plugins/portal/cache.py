@@ -1,0 +1,409 @@
+"""Read every content file once: a persistent cache of the reader's results.
+
+Markdown is the dearest part of reading (about a quarter of a cold build). The
+reader's result for a file — its HTML, the metadata it gives Pelican (with the typed
+record) and the problems it found — is kept under the build cache
+(`CACHE_PATH/portal/`), keyed by the file's path and the SHA-1 of its bytes, for
+one fingerprint of the settings, the plugins' code and the libraries that convert
+Markdown. Any change to those starts a fresh cache. On a cold build the files not in
+the cache are read by a pool of forked workers (`PERFORMANCE["workers"]`, default
+one per CPU) before Pelican asks for them one by one.
+
+Each build also records, per content file, a digest of its header (what the record
+is made of) and of its body: `portal.incremental` uses them to re-render only the pages
+an edit affects.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import importlib.metadata
+import logging
+import multiprocessing
+import os
+import pickle
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pelican.urlwrappers import URLWrapper
+
+from . import report
+from .model import ContentError, Problem
+from .reader import PortalMarkdownReader, decode_utf8, split_header
+
+logger = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+MIN_PARALLEL = 48  # fewer misses than this are read in-process (forking costs more)
+# Libraries whose version changes what the reader (or the templates) produce.
+LIBRARIES = ("pelican", "markdown", "nh3", "jinja2", "markupsafe", "babel", "anyascii",
+             "feedgen", "lxml")
+# Settings that say where things go, not what they are.
+VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "PORTAL_BUILD"})
+
+DEFAULTS: dict[str, Any] = {
+    "cache": True,  # keep the reader's results between builds
+    "workers": 0,  # processes for reading and rendering; 0: one per CPU
+    "incremental": True,  # re-render only what a change affects (portal.writer)
+}
+
+
+def performance_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """`PERFORMANCE` merged over the defaults; unknown keys are reported."""
+    given = dict(settings.get("PERFORMANCE") or {})
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        logger.warning("PERFORMANCE: unknown key(s) %s; known: %s", unknown, sorted(DEFAULTS))
+    merged = {**DEFAULTS, **given}
+    if not merged["workers"]:
+        merged["workers"] = os.cpu_count() or 1
+    return merged
+
+
+# --------------------------------------------------------------------------
+# Fingerprints
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _stable(value: Any) -> Any:
+    """A representation of `value` that is the same in every process."""
+    if isinstance(value, Mapping):
+        return ("map", sorted((repr(k), _stable(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_stable(v) for v in value])
+    if isinstance(value, set | frozenset):
+        return ("set", sorted(repr(_stable(v)) for v in value))
+    if isinstance(value, str | bytes | int | float | bool | type(None)):
+        return value
+    if callable(value) and hasattr(value, "__qualname__"):
+        return ("callable", getattr(value, "__module__", ""), value.__qualname__)
+    return (type(value).__qualname__, _ADDRESS.sub("", repr(value)))
+
+
+def settings_fingerprint(settings: Mapping[str, Any]) -> str:
+    """A digest of every setting except where the output goes."""
+    relevant = {k: v for k, v in settings.items() if k not in VOLATILE_SETTINGS}
+    return hashlib.sha1(repr(_stable(relevant)).encode("utf-8")).hexdigest()
+
+
+def tree_digest(paths: Iterable[str | os.PathLike[str]], *, stat_only: bool = False) -> str:
+    """A digest of every file under `paths` (names and bytes; caches skipped)."""
+    digest = hashlib.sha1()
+    for root in paths:
+        root = os.path.abspath(root)
+        if not os.path.isdir(root):
+            digest.update(f"missing:{root}\n".encode())
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(folder, name)
+                digest.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape"))
+                if stat_only:
+                    stat = os.stat(path)
+                    digest.update(f":{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+                else:
+                    with open(path, "rb") as handle:
+                        digest.update(hashlib.sha1(handle.read()).digest())
+    return digest.hexdigest()
+
+
+def code_fingerprint(settings: Mapping[str, Any]) -> str:
+    """Plugins' code and data, and the versions of the libraries that make output."""
+    digest = hashlib.sha1(sys.version.encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)};".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=none;".encode())
+    digest.update(tree_digest(settings.get("PLUGIN_PATHS") or ()).encode())
+    return digest.hexdigest()
+
+
+def split_digests(data: bytes, relative: str) -> tuple[bytes, bytes]:
+    """Digests of what a file's record is made of (its header) and of its body."""
+    try:
+        text = decode_utf8(data, relative)
+    except ContentError:
+        whole = hashlib.sha1(data).digest()
+        return whole, whole
+    fields, body, body_line, problems = split_header(text, relative)
+    header = hashlib.sha1(repr((fields, body_line, problems)).encode("utf-8")).digest()
+    return header, hashlib.sha1(body.encode("utf-8")).digest()
+
+
+# --------------------------------------------------------------------------
+# Cache entries
+
+
+@dataclass
+class Entry:
+    """What the reader made of one file."""
+
+    digest: bytes  # SHA-1 of the file's bytes
+    header: bytes
+    body: bytes
+    html: str
+    metadata: dict[str, Any]  # URL wrappers encoded (they hold the settings)
+    problems: list[Problem]
+
+
+@dataclass
+class Failure:
+    """A file the reader rejected (kept for this build only)."""
+
+    digest: bytes
+    header: bytes
+    body: bytes
+    problems: list[Problem]
+
+
+@dataclass(frozen=True)
+class _Wrapped:
+    cls: type
+    name: str
+    slug: str
+
+
+def encode_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """The reader's metadata without settings-bound objects (Category, Tag, Author)."""
+
+    def encode(value: Any) -> Any:
+        if isinstance(value, URLWrapper):
+            return _Wrapped(type(value), value.name, value.slug)
+        if isinstance(value, list):
+            return [encode(v) for v in value]
+        return value
+
+    return {key: encode(value) for key, value in metadata.items()}
+
+
+def decode_metadata(metadata: Mapping[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    def decode(value: Any) -> Any:
+        if isinstance(value, _Wrapped):
+            item = value.cls(value.name, settings)
+            item.slug = value.slug
+            return item
+        if isinstance(value, list):
+            return [decode(v) for v in value]
+        return value
+
+    return {key: decode(value) for key, value in metadata.items()}
+
+
+def compute(reader: PortalMarkdownReader, source_path: str, relative: str,
+            data: bytes | None = None) -> Entry | Failure:
+    """Run the portal reader on one file and keep everything it said."""
+    if data is None:
+        with open(source_path, "rb") as handle:
+            data = handle.read()
+    digest = hashlib.sha1(data).digest()
+    header, body = split_digests(data, relative)
+    build = report.current()
+    before = len(build.problems)
+    try:
+        html, metadata = PortalMarkdownReader._read(reader, source_path, relative)
+    except ContentError as exc:
+        return Failure(digest, header, body, list(exc.problems))
+    return Entry(digest, header, body, html, encode_metadata(metadata), build.problems[before:])
+
+
+# --------------------------------------------------------------------------
+# One build's view of the cache
+
+
+_worker_reader: PortalMarkdownReader | None = None
+
+
+def _work(job: tuple[str, str]) -> tuple[str, Entry | Failure]:
+    source_path, relative = job
+    assert _worker_reader is not None
+    return relative, compute(_worker_reader, source_path, relative)
+
+
+@dataclass
+class Session:
+    """The cache as one build uses it."""
+
+    settings: dict[str, Any]
+    options: dict[str, Any]
+    fingerprint: str = ""
+    path: Path | None = None
+    stored: dict[str, Entry] = field(default_factory=dict)
+    used: dict[str, Entry | Failure] = field(default_factory=dict)
+    prefetched: dict[str, Entry | Failure] = field(default_factory=dict)
+    dirty: bool = False
+    loaded: bool = False
+    prefetch_done: bool = False
+    stats: dict[str, int] = field(
+        default_factory=lambda: {"hits": 0, "read": 0, "parallel": 0}
+    )
+
+    def load(self) -> None:
+        if self.loaded:
+            return
+        self.loaded = True
+        self.fingerprint = hashlib.sha1(
+            (settings_fingerprint(self.settings) + code_fingerprint(self.settings)).encode()
+        ).hexdigest()
+        if not self.options["cache"]:
+            return
+        self.path = cache_file(self.settings)
+        try:
+            with open(self.path, "rb") as handle:
+                version, fingerprint, stored = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                AttributeError, ImportError):
+            return
+        if version == CACHE_VERSION and fingerprint == self.fingerprint:
+            self.stored = stored
+
+    def lookup(self, relative: str, digest: bytes) -> Entry | Failure | None:
+        entry = self.prefetched.pop(relative, None)
+        if entry is None or entry.digest != digest:
+            entry = self.stored.get(relative)
+            if entry is not None and entry.digest == digest:
+                self.stats["hits"] += 1
+            else:
+                entry = None
+        return entry
+
+    def read(
+        self, reader: PortalMarkdownReader, source_path: str, relative: str
+    ) -> Entry | Failure:
+        """The reader's result for one file: cached, prefetched or read now."""
+        self.load()
+        with open(source_path, "rb") as handle:
+            data = handle.read()
+        digest = hashlib.sha1(data).digest()
+        entry = self.lookup(relative, digest)
+        if entry is None and not self.prefetch_done:
+            self.prefetch(reader)
+            entry = self.lookup(relative, digest)
+        if entry is None:
+            entry = compute(reader, source_path, relative, data)
+            self.stats["read"] += 1
+        if isinstance(entry, Entry) and self.stored.get(relative) is not entry:
+            self.dirty = True
+        self.used[relative] = entry
+        return entry
+
+    def prefetch(self, reader: PortalMarkdownReader) -> None:
+        """Read every uncached content file in parallel, once per build."""
+        self.prefetch_done = True
+        workers = self.options["workers"]
+        if workers < 2:
+            return
+        misses = []
+        for source_path, relative in content_files(self.settings, reader.file_extensions):
+            entry = self.stored.get(relative)
+            if entry is not None:
+                with open(source_path, "rb") as handle:
+                    if hashlib.sha1(handle.read()).digest() == entry.digest:
+                        continue
+            misses.append((source_path, relative))
+        if len(misses) < MIN_PARALLEL:
+            return
+        global _worker_reader
+        _worker_reader = reader
+        try:
+            context = multiprocessing.get_context("fork")
+            chunk = max(1, min(64, len(misses) // (workers * 8)))
+            with context.Pool(workers) as pool:
+                for relative, entry in pool.imap_unordered(_work, misses, chunksize=chunk):
+                    self.prefetched[relative] = entry
+        finally:
+            _worker_reader = None
+        self.stats["parallel"] += len(misses)
+
+    def digests(self) -> dict[str, tuple[bytes, bytes]]:
+        """Header and body digests of every file read in this build."""
+        return {relative: (e.header, e.body) for relative, e in self.used.items()}
+
+    def save(self) -> None:
+        """Keep what this build read (and nothing else) for the next one."""
+        if self.path is None or not self.loaded:
+            return
+        keep = {rel: e for rel, e in self.used.items() if isinstance(e, Entry)}
+        if not self.dirty and keep.keys() == self.stored.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".reads-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((CACHE_VERSION, self.fingerprint, keep), handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
+        self.stored, self.dirty = keep, False
+
+
+def cache_root(settings: Mapping[str, Any]) -> Path:
+    return Path(settings.get("CACHE_PATH") or "cache") / "portal"
+
+
+def cache_file(settings: Mapping[str, Any]) -> Path:
+    """Where the reads of this content folder are kept."""
+    key = hashlib.sha1(os.path.abspath(settings["PATH"]).encode()).hexdigest()[:16]
+    return cache_root(settings) / f"reads-{key}.pickle"
+
+
+def clear(settings: Mapping[str, Any]) -> None:
+    """Forget this content folder's cached reads."""
+    cache_file(settings).unlink(missing_ok=True)
+
+
+def content_files(settings: Mapping[str, Any], extensions: Iterable[str]) -> list[tuple[str, str]]:
+    """(absolute, relative) paths of the files under PATH a reader would read."""
+    root = os.path.abspath(settings["PATH"])
+    suffixes = tuple(f".{ext}" for ext in extensions)
+    ignores = settings.get("IGNORE_FILES") or []
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not any(fnmatch.fnmatch(d, i) for i in ignores))
+        for name in sorted(files):
+            if name.endswith(suffixes) and not any(fnmatch.fnmatch(name, i) for i in ignores):
+                path = os.path.join(folder, name)
+                found.append((path, os.path.relpath(path, root).replace(os.sep, "/")))
+    return found
+
+
+class CachedPortalReader(PortalMarkdownReader):
+    """The portal reader, through the cache (errors are never cached across builds)."""
+
+    def _read(self, source_path: str, relative: str) -> tuple[str, dict[str, Any]]:
+        session = current()
+        if session is None:
+            return super()._read(source_path, relative)
+        entry = session.read(self, source_path, relative)
+        if isinstance(entry, Failure):
+            raise ContentError(entry.problems)
+        report.current().add_problems(entry.problems)
+        return entry.html, decode_metadata(entry.metadata, self.settings)
+
+
+_session: Session | None = None
+
+
+def start(settings: dict[str, Any]) -> Session:
+    """Begin a build's session (at `initialized`, once settings are final)."""
+    global _session
+    _session = Session(settings, performance_settings(settings))
+    return _session
+
+
+def current() -> Session | None:
+    return _session

@@ -1,0 +1,621 @@
+"""Writing only what changed: the portal's Writer (through `get_writer`).
+
+Every page goes through `IncrementalWriter.write_file`, which
+
+- writes a file as a new inode (temporary file, then `os.replace`), never in place,
+  and only when its bytes differ: an unchanged page keeps its inode and mtime (when
+  building into a staging folder, it is hard-linked from the last good output);
+- skips rendering a page altogether when nothing it is made of changed since the
+  last good build (`tools/build.py` passes that build's folder and manifest).
+
+What a page is made of: the site digest — every setting, the plugins' code, the
+theme, every content file's header (metadata), the build date — and the bodies of
+the content whose HTML the page used while it rendered (tracked by watching
+`Content._content`, `get_content` and derived summaries). A body read while the
+site is assembled (outside any page) is treated as used by every page. When the
+site digest changes (a header, a template, a setting, an added or deleted file),
+every page is rendered again; the ones whose bytes did not change still keep their
+inode. When only bodies changed, only the pages that used them are rendered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import logging
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pelican.contents import Content
+from pelican.paginator import Paginator
+from pelican.plugins import signals
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from . import cache
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_VERSION = 2
+
+
+# --------------------------------------------------------------------------
+# Which bodies each page used
+
+
+class _Tracker:
+    """Records whose body HTML is read, and where."""
+
+    def __init__(self) -> None:
+        self.assembling = True  # reading content and building context, before writing
+        self.page: set[str] | None = None  # the page being rendered
+        self.everywhere: set[str] = set()  # bodies used while assembling the site
+        self.quiet = 0  # Pelican's own bookkeeping (static links) does not count
+
+    def used(self, content: Content) -> None:
+        path = content.__dict__.get("relative_source_path")
+        if path is None or self.quiet:
+            return
+        if self.page is not None:
+            self.page.add(path)
+        elif self.assembling:
+            self.everywhere.add(path)
+
+    @contextmanager
+    def rendering(self) -> Iterator[set[str]]:
+        outer, self.page = self.page, set()
+        try:
+            yield self.page
+        finally:
+            inner, self.page = self.page, outer
+            if outer is not None:
+                outer |= inner
+
+
+tracker = _Tracker()
+_tracking_installed = False
+
+
+@contextmanager
+def untracked() -> Iterator[None]:
+    """Bodies read in this block make no page depend on them (checks, reports)."""
+    tracker.quiet += 1
+    try:
+        yield
+    finally:
+        tracker.quiet -= 1
+
+
+def begin_build() -> None:
+    """Forget the previous build's tracking (at `initialized`)."""
+    global _state
+    tracker.assembling, tracker.page, tracker.everywhere, tracker.quiet = True, None, set(), 0
+    _state = None
+
+
+def install_tracking() -> None:
+    """Watch every read of a content object's body HTML (once per process)."""
+    global _tracking_installed
+    if _tracking_installed:
+        return
+    _tracking_installed = True
+
+    def get_body(self: Content) -> str:
+        tracker.used(self)
+        return self.__dict__.get("_portal_body", "")
+
+    def set_body(self: Content, value: str) -> None:
+        self.__dict__["_portal_body"] = value
+
+    Content._content = property(get_body, set_body)  # type: ignore[assignment]
+
+    get_content = Content.__dict__["get_content"]  # pelican.utils.memoized, unbound
+
+    def tracked_get_content(self: Content, siteurl: str) -> str:
+        tracker.used(self)  # memoized: the second page using it reads no _content
+        return get_content(self, siteurl)
+
+    Content.get_content = tracked_get_content  # type: ignore[method-assign]
+
+    get_summary = Content.__dict__["get_summary"]
+
+    def tracked_get_summary(self: Content, siteurl: str) -> str:
+        if "summary" not in self.metadata:  # derived from the body
+            tracker.used(self)
+        return get_summary(self, siteurl)
+
+    Content.get_summary = tracked_get_summary  # type: ignore[method-assign]
+
+    get_static_links = Content.get_static_links
+
+    def quiet_static_links(self: Content) -> set[str]:
+        tracker.quiet += 1
+        try:
+            return get_static_links(self)
+        finally:
+            tracker.quiet -= 1
+
+    Content.get_static_links = quiet_static_links  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------------
+# The manifest: what the last good output holds and what each page was made of
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    deps: tuple[str, ...]  # content files whose body the page used
+    ino: int
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Manifest:
+    site_digest: str
+    bodies: dict[str, bytes]  # content file → body digest
+    everywhere: frozenset[str]  # bodies used while assembling the site
+    files: dict[str, FileRecord]  # output name → record
+    output_ino: int = 0
+    config_digest: str = ""  # settings, code and theme (`config_digest()`)
+    others: tuple[str, ...] = ()  # files written by others (static, feeds, indexes)
+    version: int = MANIFEST_VERSION
+
+
+def _key(output: str | os.PathLike[str]) -> str:
+    return hashlib.sha1(os.path.abspath(output).encode()).hexdigest()[:16]
+
+
+def manifest_file(settings: dict[str, Any], output: str | os.PathLike[str]) -> Path:
+    """Where the manifest of the output folder `output` is kept."""
+    return cache.cache_root(settings) / f"output-{_key(output)}.pickle"
+
+
+def spare_folder(settings: dict[str, Any], output: str | os.PathLike[str]) -> Path:
+    """The output before the last one, kept to become the next build's staging folder.
+
+    Recycling it spares creating and deleting every folder of the site on each build;
+    its manifest is `manifest_file(settings, spare_folder(...))`.
+    """
+    return cache.cache_root(settings) / f"spare-{_key(output)}"
+
+
+def config_digest(settings: dict[str, Any]) -> str:
+    """Settings, the plugins' code and the theme: what no content edit changes."""
+    digest = hashlib.sha1()
+    digest.update(cache.settings_fingerprint(settings).encode())
+    digest.update(cache.code_fingerprint(settings).encode())
+    theme = [settings["THEME"], *settings.get("THEME_TEMPLATES_OVERRIDES", [])]
+    digest.update(cache.tree_digest(theme).encode())
+    return digest.hexdigest()
+
+
+def load_manifest(path: Path, output: Path) -> Manifest | None:
+    """The manifest of `output`, if it still describes that folder."""
+    try:
+        with open(path, "rb") as handle:
+            manifest = pickle.load(handle)
+        ino = os.stat(output).st_ino
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return None
+    if not isinstance(manifest, Manifest) or manifest.version != MANIFEST_VERSION:
+        return None
+    return manifest if manifest.output_ino == ino else None
+
+
+# --------------------------------------------------------------------------
+# One build's output
+
+
+@dataclass
+class OutputState:
+    """What this build writes, and what it may take from the last good output."""
+
+    settings: dict[str, Any]
+    previous: Path | None = None  # the last good output (we build into a staging folder)
+    manifest: Manifest | None = None
+    site_digest: str = ""
+    bodies: dict[str, bytes] = field(default_factory=dict)
+    changed_bodies: set[str] = field(default_factory=set)
+    full: bool = True  # every page is rendered
+    reason: str = "no previous build"
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)  # output names rendered this build
+    changed: set[str] = field(default_factory=set)  # output names with new bytes
+    config: str = ""  # config_digest() of this build
+    stats: dict[str, int] = field(
+        default_factory=lambda: {"rendered": 0, "skipped": 0, "unchanged": 0, "written": 0}
+    )
+
+    def prepare(self) -> None:
+        """Decide, once all content is read, whether pages can be skipped."""
+        build = self.settings.get("PORTAL_BUILD") or {}
+        options = cache.performance_settings(self.settings)
+        session = cache.current()
+        digests = session.digests() if session is not None else {}
+        self.bodies = {path: body for path, (_header, body) in digests.items()}
+        self.config = build.get("config") or config_digest(self.settings)
+        self.site_digest = site_digest(self.settings, digests, self.config)
+        if build.get("previous"):
+            self.previous = Path(build["previous"])
+            if options["incremental"] and build.get("manifest"):
+                self.manifest = load_manifest(Path(build["manifest"]), self.previous)
+        if self.manifest is None:
+            self.reason = "no manifest of the previous output"
+            return
+        if self.manifest.site_digest != self.site_digest:
+            self.reason = "settings, code, theme, metadata or the date changed"
+            return
+        old = self.manifest.bodies
+        self.changed_bodies = {p for p in self.bodies.keys() | old.keys()
+                               if self.bodies.get(p) != old.get(p)}
+        everywhere = tracker.everywhere | self.manifest.everywhere
+        if self.changed_bodies & everywhere:
+            self.reason = "a body used on every page changed"
+            return
+        self.full = False
+        self.reason = f"{len(self.changed_bodies)} changed bodies"
+
+    def reusable(self, name: str) -> FileRecord | None:
+        """The previous record of `name` when nothing it is made of changed."""
+        if self.full or self.manifest is None or self.previous is None:
+            return None
+        record = self.manifest.files.get(name)
+        if record is None or self.changed_bodies.intersection(record.deps):
+            return None
+        try:
+            stat = os.lstat(self.previous / name)
+        except OSError:
+            return None
+        if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (
+            record.ino, record.size, record.mtime_ns
+        ):
+            return None
+        return record
+
+    def manifest_for(self, output: Path, others: Iterable[str] = ()) -> Manifest:
+        return Manifest(
+            site_digest=self.site_digest,
+            bodies=self.bodies,
+            everywhere=frozenset(tracker.everywhere),
+            files=self.files,
+            output_ino=os.stat(output).st_ino,
+            config_digest=self.config,
+            others=tuple(sorted(others)),
+        )
+
+    def save_manifest(self, path: Path, output: Path, others: Iterable[str] = ()) -> None:
+        """Record what `output` (now the last good build) holds; atomically."""
+        save_manifest(self.manifest_for(output, others), path)
+
+
+def save_manifest(manifest: Manifest, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".output-")
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temp, path)
+
+
+def site_digest(
+    settings: dict[str, Any], digests: dict[str, tuple[bytes, bytes]], config: str
+) -> str:
+    """Everything every page may depend on, except content bodies."""
+    digest = hashlib.sha1(config.encode())
+    zone = settings.get("TIMEZONE") or "UTC"
+    digest.update(f"{dt.date.today()}|{dt.datetime.now(dt.UTC).date()}|{zone}".encode())
+    root = os.path.abspath(settings["PATH"])
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+            known = digests.get(relative)
+            if known is not None:
+                digest.update(known[0])
+            else:
+                with open(path, "rb") as handle:
+                    digest.update(hashlib.sha1(handle.read()).digest())
+    return digest.hexdigest()
+
+
+_state: OutputState | None = None
+
+
+def current() -> OutputState | None:
+    """The state of the build being written (or last written) in this process."""
+    return _state
+
+
+def unchanged_since_previous(
+    output_path: str | os.PathLike[str], suffix: str = ".html"
+) -> Path | None:
+    """The last good output, if this build's `suffix` files are exactly its files.
+
+    For steps that derive something from the whole written site (a search index over
+    every HTML page): when this returns a folder, that step's previous result is
+    still right and can be reused (`link_tree`) instead of computed again.
+    """
+    state = _state
+    if state is None or state.previous is None or not state.previous.is_dir():
+        return None
+    if state.manifest is None or state.manifest.site_digest != state.site_digest:
+        return None  # settings, code or theme changed: derived results may differ too
+    if any(name.endswith(suffix) for name in state.changed):
+        return None
+    output = Path(output_path)
+    now = _files(output, suffix)
+    before = {n for n in (*state.manifest.files, *state.manifest.others) if n.endswith(suffix)}
+    if now != before:
+        return None
+    for name in now:
+        if name in state.files:
+            continue  # written by our writer: compared already
+        if not _same_file(output / name, state.previous / name):
+            return None
+    return state.previous
+
+
+def remove_stale(output_path: str | os.PathLike[str]) -> None:
+    """Delete what a recycled staging folder holds that this build did not write.
+
+    Runs after the last generator's output (the static files) and before `finalized`,
+    so that the sitemap, the search index and the link checks see only this build.
+    """
+    state = _state
+    recycled = (state.settings.get("PORTAL_BUILD") or {}).get("recycled") if state else None
+    if state is None or recycled is None:
+        return
+    root = Path(output_path)
+    folders = set()
+    for name in recycled.files:
+        if name not in state.files:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(root / name)
+                folders.add((root / name).parent)
+    folders.update((root / name).parent for name in recycled.others)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
+
+
+def link_tree(source: Path, dest: Path) -> None:
+    """Copy a folder of the previous output here as hard links (nothing writes into them)."""
+    shutil.copytree(source, dest, copy_function=os.link, dirs_exist_ok=False)
+
+
+def _files(root: Path, suffix: str) -> set[str]:
+    found = set()
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            if name.endswith(suffix):
+                found.add(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/"))
+    return found
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if os.path.getsize(a) != os.path.getsize(b):
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------
+# The writer
+
+
+class _Buffer(io.StringIO):
+    """A text file that is put in place, if it changed, when closed."""
+
+    def __init__(self, writer: IncrementalWriter, path: str):
+        super().__init__()
+        self._writer, self._path = writer, path
+
+    def close(self) -> None:
+        if not self.closed:
+            data = self.getvalue().encode("utf-8")
+            super().close()
+            self._writer.put(self._path, data)
+
+    def discard(self) -> None:
+        """Close without writing (the caller puts the bytes in place itself)."""
+        super().close()
+
+
+class IncrementalWriter(Writer):
+    """Pelican's Writer: new inodes for changed bytes only; unaffected pages skipped."""
+
+    def __init__(self, output_path: str, settings: dict[str, Any] | None = None):
+        super().__init__(output_path, settings)
+        global _state
+        tracker.assembling = False
+        _state = self.state = OutputState(self.settings)
+        self.state.prepare()
+        logger.info("portal.writer: %s (%s)",
+                    "full render" if self.state.full else "incremental", self.state.reason)
+
+    # -- putting bytes in place
+
+    def _name(self, path: str) -> str:
+        return os.path.relpath(path, self.output_path).replace(os.sep, "/")
+
+    def put(self, path: str, data: bytes, deps: Iterable[str] = ()) -> None:
+        """Make `path` hold `data`: reuse the old inode when the bytes are equal."""
+        name = self._name(path)
+        state = self.state
+        old = (state.previous / name) if state.previous is not None else Path(path)
+        same = False
+        try:
+            if os.path.getsize(old) == len(data):
+                with open(old, "rb") as handle:
+                    same = handle.read() == data
+        except OSError:
+            same = False
+        if same and old != Path(path):
+            _link(old, path)
+        elif not same:
+            _replace(path, data)
+            state.stats["written"] += 1
+            state.changed.add(name)
+        if same:
+            state.stats["unchanged"] += 1
+        self._record(path, name, tuple(sorted(deps)))
+
+    def _record(self, path: str, name: str, deps: tuple[str, ...]) -> None:
+        stat = os.lstat(path)
+        self.state.files[name] = FileRecord(deps, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        """Pelican's checks against writing a file twice, then a buffered new file."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', filename)
+            return open(os.devnull, "w", encoding=encoding)  # noqa: SIM115
+        if filename in self._written_files:
+            if override:
+                logger.info('Overwriting "%s"', filename)
+            else:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                    "previously (set `override=True` if intended)"
+                )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        os.makedirs(os.path.dirname(filename), exist_ok=True)
+        return _Buffer(self, filename)
+
+    # -- pages
+
+    def write_file(
+        self,
+        name: str,
+        template: Any,
+        context: dict[str, Any],
+        relative_urls: bool = False,
+        paginated: dict[str, Any] | None = None,
+        template_name: str | None = None,
+        override_output: bool = False,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Pelican's `Writer.write_file`, page by page through `_emit`."""
+        if not name:
+            return
+
+        def localcontext_for(save_as: str, extra: dict[str, Any]) -> dict[str, Any]:
+            local = context.copy()
+            local["localsiteurl"] = local.get("localsiteurl", None)
+            if relative_urls:
+                relative_url = path_to_url(get_relative_path(save_as))
+                local["SITEURL"] = relative_url
+                local["localsiteurl"] = relative_url
+            local["output_file"] = save_as
+            local.update(extra)
+            return local
+
+        if paginated is None:
+            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
+                        or self.settings["DEFAULT_PAGINATION"])
+            paginators = {key: Paginator(name, url, val, self.settings, per_page)
+                          for key, val in paginated.items()}
+            for page_num in range(next(iter(paginators.values())).num_pages):
+                paginated_kwargs = kwargs.copy()
+                for key, paginator in paginators.items():
+                    previous_page = paginator.page(page_num) if page_num > 0 else None
+                    page = paginator.page(page_num + 1)
+                    next_page = (paginator.page(page_num + 2)
+                                 if page_num + 1 < paginator.num_pages else None)
+                    paginated_kwargs.update({
+                        f"{key}_paginator": paginator,
+                        f"{key}_page": page,
+                        f"{key}_previous_page": previous_page,
+                        f"{key}_next_page": next_page,
+                    })
+                self._emit(template, context, localcontext_for(page.save_as, paginated_kwargs),
+                           page.save_as, override_output)
+        else:
+            self._emit(template, context, localcontext_for(name, kwargs), name, override_output)
+
+    def _emit(self, template: Any, context: dict[str, Any], localcontext: dict[str, Any],
+              name: str, override: bool) -> None:
+        """Render one page (unless it can be reused) and put it in place."""
+        if localcontext["localsiteurl"]:
+            context["localsiteurl"] = localcontext["localsiteurl"]
+        path = sanitised_join(self.output_path, name)
+        name = self._name(path)
+        state = self.state
+        handle = self._open_w(path, "utf-8", override=override)
+        if not isinstance(handle, _Buffer):  # an earlier write of this file wins
+            handle.close()
+        else:
+            record = state.reusable(name)
+            if record is not None:
+                handle.discard()
+                _link(state.previous / name, path)  # type: ignore[operator]
+                self._record(path, name, record.deps)
+                state.stats["skipped"] += 1
+            else:
+                with tracker.rendering() as deps:
+                    output = template.render(localcontext)
+                handle.discard()
+                self.put(path, output.encode("utf-8"), deps)
+                state.stats["rendered"] += 1
+                state.rendered.append(name)
+            logger.info('Writing "%s"', path)
+        signals.content_written.send(path, context=localcontext)
+
+
+def _replace(path: str, data: bytes) -> None:
+    """Write `data` to a new file and move it over `path` (a new inode)."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def _link(source: Path, path: str) -> None:
+    """Make `path` a hard link to `source` (replacing whatever `path` was)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        os.link(source, path)
+    except FileExistsError:
+        if os.lstat(path).st_ino == os.lstat(source).st_ino:
+            return  # a recycled staging folder: already that very file
+        temp = f"{path}.link-{os.getpid()}"
+        os.link(source, temp)
+        os.replace(temp, path)
+
+
+def use_incremental_writer(_pelican: Any) -> type:
+    return IncrementalWriter

@@ -1,0 +1,190 @@
+"""Pelican's hot spots at 10,000 articles, made linear and computed once.
+
+Installed once per process by the portal plugin; each patch keeps Pelican's result
+exactly and only changes how it is computed:
+
+- `Content.url` / `Content.save_as`: Pelican formats the URL pattern on every access
+  (get_url_setting → _expand_settings → url_format → os.path.relpath), about 40
+  times per page. Here each is computed once per object and recomputed only when
+  something it is made of (status, slug, lang, date, category, overrides, metadata)
+  changed.
+- `process_translations`: Pelican's `x not in index` over lists is O(N²).
+- `ArticlesGenerator._build_period_archives`: `a in dates` per period is O(N²).
+- Tag, category and author article lists get O(1) membership, since Pelican's
+  `generate_tags` & co. test `article in articles` for every article of every tag.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import groupby
+from operator import attrgetter
+from typing import Any
+
+from pelican import generators, utils
+from pelican.contents import Content
+
+logger = logging.getLogger(__name__)
+
+_installed = False
+# Pelican's own versions, for reference (tests compare results with them).
+original_process_translations = utils.process_translations
+original_build_period_archives = generators.ArticlesGenerator._build_period_archives
+
+
+class MemberList(list):
+    """A list whose `in` is a set lookup by identity (content objects have no __eq__)."""
+
+    def __init__(self, items: Iterable[Any] = ()):
+        super().__init__(items)
+        self._ids = {id(item) for item in self}
+
+    def __contains__(self, item: object) -> bool:
+        if len(self._ids) != len(self):  # appended to since: rebuild
+            self._ids = {id(x) for x in self}
+        return id(item) in self._ids
+
+
+# --------------------------------------------------------------------------
+# URLs computed once per content object
+
+
+def _url_stamp(content: Content) -> tuple:
+    """Everything Pelican's URL patterns are formatted from, cheaply compared."""
+    get = content.__dict__.get
+    return (
+        get("_status"),
+        get("in_default_lang"),
+        get("slug"),
+        get("lang"),
+        get("date"),
+        get("category"),
+        get("author"),
+        id(get("metadata")),
+        len(get("metadata") or ()),
+        get("override_url"),
+        get("override_save_as"),
+    )
+
+
+def _cached_url_setting(key: str) -> property:
+    original = getattr(Content, key)
+    slot = f"_portal_cached_{key}"
+
+    def get(self: Content) -> str:
+        stamp = _url_stamp(self)
+        cached = self.__dict__.get(slot)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        value = original.fget(self)
+        self.__dict__[slot] = (stamp, value)
+        return value
+
+    get.__doc__ = original.__doc__
+    return property(get, original.fset, original.fdel)
+
+
+# --------------------------------------------------------------------------
+# Linear versions of Pelican's quadratic helpers (same results, same order)
+
+
+def process_translations(
+    content_list: list[Content], translation_id: str | Iterable[str] | None = None
+) -> tuple[list[Content], list[Content]]:
+    """`pelican.utils.process_translations` without the O(N²) final filter."""
+    if not translation_id:
+        return content_list, []
+    ids = {translation_id} if isinstance(translation_id, str) else set(translation_id)
+    try:
+        content_list.sort(key=attrgetter(*ids))
+    except TypeError:
+        raise TypeError(
+            f"Cannot unpack {ids}, 'translation_id' must be falsy, a string or a "
+            "collection of strings"
+        ) from None
+    except AttributeError:
+        raise AttributeError(
+            f"Cannot use {ids} as 'translation_id', there appear to be items without "
+            "these metadata attributes"
+        ) from None
+    index: list[Content] = []
+    for id_vals, group in groupby(content_list, attrgetter(*ids)):
+        id_vals = (id_vals,) if len(ids) == 1 else id_vals
+        with_str = "with" + ", ".join([' {} "{{}}"'] * len(ids)).format(*ids).format(*id_vals)
+        items = list(group)
+        index.extend(utils.get_original_items(items, with_str))
+        for item in items:
+            item.translations = [x for x in items if x != item]
+    originals = {id(x) for x in index}
+    return index, [x for x in content_list if id(x) not in originals]
+
+
+def _build_period_archives(
+    self: generators.ArticlesGenerator,
+    sorted_articles: list[Content],
+    articles: list[Content],
+    settings: dict[str, Any],
+) -> defaultdict[str, list[dict[str, Any]]]:
+    """`ArticlesGenerator._build_period_archives` with set membership."""
+    period_archives: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    keys: dict[str, Callable[[Any], Any]] = {
+        "year": attrgetter("date.year"),
+        "month": attrgetter("date.year", "date.month"),
+        "day": attrgetter("date.year", "date.month", "date.day"),
+    }
+    for granularity, key_func in keys.items():
+        save_as_fmt = settings[f"{granularity.upper()}_ARCHIVE_SAVE_AS"]
+        url_fmt = settings[f"{granularity.upper()}_ARCHIVE_URL"]
+        if not save_as_fmt:
+            continue
+        for period, group in groupby(sorted_articles, key=key_func):
+            dates = list(group)
+            members = {id(a) for a in dates}
+            first = dates[0].date
+            archive: dict[str, Any] = {
+                "dates": dates,
+                "articles": [a for a in articles if id(a) in members],
+                "save_as": save_as_fmt.format(date=first),
+                "url": url_fmt.format(date=first),
+            }
+            if granularity == "year":
+                archive["period"] = (period,)
+                archive["period_num"] = (period,)
+            else:
+                month_name = calendar.month_name[period[1]]
+                if granularity == "month":
+                    archive["period"] = (period[0], month_name)
+                else:
+                    archive["period"] = (period[0], month_name, period[2])
+                archive["period_num"] = tuple(period)
+            period_archives[granularity].append(archive)
+    return period_archives
+
+
+def index_taxonomies(generator: generators.ArticlesGenerator) -> None:
+    """Give tag, category and author article lists O(1) `in` (signal receiver)."""
+    if isinstance(generator.tags, dict):
+        for tag, items in generator.tags.items():
+            generator.tags[tag] = MemberList(items)
+    for name in ("categories", "authors"):
+        pairs = getattr(generator, name)
+        if isinstance(pairs, list):
+            setattr(generator, name, [(key, MemberList(items)) for key, items in pairs])
+    for name in ("tags", "categories", "authors"):
+        value = getattr(generator, name)
+        generator.context[name] = list(value.items()) if isinstance(value, dict) else value
+
+
+def install() -> None:
+    """Patch Pelican once per process."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    Content.url = _cached_url_setting("url")
+    Content.save_as = _cached_url_setting("save_as")
+    generators.process_translations = process_translations
+    generators.ArticlesGenerator._build_period_archives = _build_period_archives

@@ -1,0 +1,367 @@
+"""Incremental builds: a rebuild after a change equals a clean build of the same content.
+
+Each scenario is one session fixture on a small generated corpus (tools/corpus.py):
+build, change something, rebuild into the same output (incrementally: read cache,
+skipped pages, hard links into the previous output), then build the changed content
+from scratch into another folder with its own empty cache. The two trees must be
+byte-identical, file for file — nothing is excluded.
+
+One caveat, not ours: Pagefind 1.5 writes its filter values in hash-map order, so
+two clean builds of the same site already differ in `pagefind/filter/*` and the
+`*.pf_meta`/`pagefind-entry.json` that name them. Those few files are compared by
+what they say (decoded, order-normalized); every other Pagefind file — fragments,
+index chunks, scripts — byte for byte like the rest of the site.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from portal import incremental
+
+from tests.conftest import ROOT
+from tools import corpus
+from tools.build import BuildError, build_site
+
+pytestmark = pytest.mark.slow
+
+SPEC = corpus.CorpusSpec(articles=26, cities=10, mous=10, events=3, seed=11)
+
+
+@dataclass
+class Scenario:
+    root: Path
+    content: Path
+    output: Path  # built, changed, rebuilt
+    clean: Path  # the changed content built from scratch
+    stats: dict[str, int] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)
+    full: bool = True
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    files = {}
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(folder) / name
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def _cbor(data: bytes, i: int = 0) -> tuple[Any, int]:
+    """The part of CBOR that Pagefind writes (ints, strings, arrays, maps)."""
+    head, i = data[i], i + 1
+    major, info = head >> 5, head & 31
+    if info < 24:
+        value = info
+    else:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        value, i = int.from_bytes(data[i:i + size], "big"), i + size
+    if major == 0:
+        return value, i
+    if major == 1:
+        return -1 - value, i
+    if major in (2, 3):
+        chunk = data[i:i + value]
+        return (chunk.decode() if major == 3 else bytes(chunk)), i + value
+    if major in (4, 5):
+        items = []
+        for _ in range(value * (2 if major == 5 else 1)):
+            item, i = _cbor(data, i)
+            items.append(item)
+        return (items if major == 4 else dict(zip(items[::2], items[1::2], strict=True))), i
+    if major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], i
+    raise ValueError(f"CBOR major type {major} not expected from Pagefind")
+
+
+def _pagefind_file(data: bytes) -> Any:
+    raw = gzip.decompress(data)
+    assert raw.startswith(b"pagefind_dcd")
+    return _cbor(raw, len(b"pagefind_dcd"))[0]
+
+
+def pagefind_meaning(files: dict[str, bytes]) -> dict[str, Any]:
+    """Pagefind's filter and meta files by content, in a stable order."""
+    filters = {
+        name.rsplit("/", 1)[1].removesuffix(".pf_filter"): _pagefind_file(data)
+        for name, data in files.items() if name.startswith("pagefind/filter/")
+    }
+    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    meaning: dict[str, Any] = {}
+    for lang, info in sorted(entry["languages"].items()):
+        meta = _pagefind_file(files[f"pagefind/pagefind.{info['hash']}.pf_meta"])
+        version, pages, chunks, filter_refs, *rest = meta
+        named = sorted(
+            (name, sorted(map(repr, filters[ref][1]))) for name, ref in filter_refs
+        )
+        assert all(filters[ref][0] == name for name, ref in filter_refs)
+        meaning[lang] = [version, pages, chunks, named, rest,
+                         {k: v for k, v in info.items() if k != "hash"}]
+    meaning["entry"] = {k: v for k, v in entry.items() if k != "languages"}
+    return meaning
+
+
+def _hash_named(name: str) -> bool:
+    return (name.startswith("pagefind/filter/") or name == "pagefind/pagefind-entry.json"
+            or (name.startswith("pagefind/pagefind.") and name.endswith(".pf_meta")))
+
+
+def inodes(root: Path) -> dict[str, int]:
+    return {
+        (Path(folder) / name).relative_to(root).as_posix(): os.lstat(Path(folder) / name).st_ino
+        for folder, _dirs, names in os.walk(root)
+        for name in names
+    }
+
+
+def assert_same_tree(rebuilt: Path, clean: Path) -> None:
+    a, b = tree(rebuilt), tree(clean)
+    assert ("pagefind/pagefind-entry.json" in a) == ("pagefind/pagefind-entry.json" in b)
+    if "pagefind/pagefind-entry.json" in a:
+        assert pagefind_meaning(a) == pagefind_meaning(b)
+        a = {k: v for k, v in a.items() if not _hash_named(k)}
+        b = {k: v for k, v in b.items() if not _hash_named(k)}
+    assert sorted(a) == sorted(b), (
+        f"only in the rebuild: {sorted(set(a) - set(b))[:10]}; "
+        f"only in the clean build: {sorted(set(b) - set(a))[:10]}"
+    )
+    differing = sorted(name for name in a if a[name] != b[name])
+    if differing:
+        name = differing[0]
+        first, second = a[name].decode("utf-8", "replace"), b[name].decode("utf-8", "replace")
+        at = next((i for i, (x, y) in enumerate(zip(first, second, strict=False)) if x != y),
+                  min(len(first), len(second)))
+        pytest.fail(
+            f"{len(differing)} files differ, e.g. {differing[:5]}; {name} at {at}:\n"
+            f"rebuild: {first[max(0, at - 80):at + 80]!r}\n"
+            f"clean:   {second[max(0, at - 80):at + 80]!r}"
+        )
+
+
+@pytest.fixture(scope="session")
+def base_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    content = tmp_path_factory.mktemp("incremental-corpus") / "content"
+    corpus.generate(content, SPEC)
+    return content
+
+
+def _uncited_articles(content: Path) -> list[Path]:
+    """Originals without translations that nothing cites or links to."""
+    others = "\n".join(
+        p.read_text(encoding="utf-8") for p in content.rglob("*.md") if "articles" not in p.parts
+    )
+    links = "\n".join(p.read_text(encoding="utf-8") for p in (content / "articles").rglob("*.md"))
+    found = []
+    for path in sorted((content / "articles").rglob("*.md")):
+        if path.name.endswith(".de.md") or path.with_name(path.stem + ".de.md").exists():
+            continue
+        article_id = re.search(r"^Id: (.+)$", path.read_text(encoding="utf-8"), re.M)[1]
+        relative = path.relative_to(content).as_posix()
+        if article_id not in others and relative not in links:
+            found.append(path)
+    return found
+
+
+def run_scenario(
+    tmp_path_factory: pytest.TempPathFactory,
+    base: Path,
+    name: str,
+    change: Callable[[Scenario], dict[str, Any] | None],
+    *,
+    own_theme: bool = False,
+    recycled: bool = False,
+) -> Scenario:
+    """Build, change, rebuild, and build the changed content cleanly.
+
+    `recycled`: build twice before the change, so that the rebuild recycles the
+    spare tree (the output before the last) as its staging folder.
+    """
+    root = tmp_path_factory.mktemp(f"incremental-{name}")
+    content = root / "content"
+    shutil.copytree(base, content)
+    scenario = Scenario(root, content, root / "output", root / "clean")
+    overrides: dict[str, Any] = {"CACHE_PATH": str(root / "cache")}
+    if own_theme:
+        shutil.copytree(ROOT / "theme", root / "theme")
+        overrides["THEME"] = str(root / "theme")
+    build_site(content, scenario.output, overrides=overrides)
+    if recycled:
+        build_site(content, scenario.output, overrides=overrides)
+        assert any((root / "cache" / "portal").glob("spare-*"))
+    overrides.update(change(scenario) or {})
+    build_site(content, scenario.output, overrides=overrides)
+    state = incremental.current()
+    assert state is not None
+    scenario.stats, scenario.rendered, scenario.full = dict(state.stats), state.rendered, state.full
+    clean_overrides = {**overrides, "CACHE_PATH": str(root / "clean-cache")}
+    build_site(content, scenario.clean, overrides=clean_overrides)
+    return scenario
+
+
+@pytest.fixture(scope="session")
+def edited(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
+    """One article's body edited (after a rebuild with nothing changed)."""
+
+    def change(s: Scenario) -> None:
+        before = inodes(s.output)
+        build_site(s.content, s.output, overrides={"CACHE_PATH": str(s.root / "cache")})
+        state = incremental.current()
+        s.notes["unchanged_stats"] = dict(state.stats)
+        s.notes["inodes_before"], s.notes["inodes_after"] = before, inodes(s.output)
+        article = sorted((s.content / "articles").rglob("*.md"))[3]
+        s.notes["article"] = article
+        corpus.edit_body(article, "A paragraph that only this page shows.")
+
+    return run_scenario(tmp_path_factory, base_content, "edit", change)
+
+
+@pytest.fixture(scope="session")
+def added(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
+    return run_scenario(tmp_path_factory, base_content, "add",
+                        lambda s: corpus.add_article(s.content, 900) and None, recycled=True)
+
+
+@pytest.fixture(scope="session")
+def deleted(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
+    def change(s: Scenario) -> None:
+        _uncited_articles(s.content)[0].unlink()
+
+    return run_scenario(tmp_path_factory, base_content, "delete", change, recycled=True)
+
+
+@pytest.fixture(scope="session")
+def renamed(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
+    def change(s: Scenario) -> None:
+        article = _uncited_articles(s.content)[-1]
+        article.rename(article.with_name(article.stem + "-moved.md"))
+
+    return run_scenario(tmp_path_factory, base_content, "rename", change, recycled=True)
+
+
+@pytest.fixture(scope="session")
+def city_changed(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
+    def change(s: Scenario) -> None:
+        city = sorted((s.content / "cities").glob("*.md"))[0]
+        text = city.read_text(encoding="utf-8")
+        text = re.sub(r"^Name: .*$", f"Name: Neustadt am See\nSlug: {city.stem}", text,
+                      count=1, flags=re.M)  # renamed, same URL
+        text = re.sub(r"^Population: .*$", "Population: 123456", text, count=1, flags=re.M)
+        city.write_text(text + "\nThe profile was updated.\n", encoding="utf-8")
+
+    return run_scenario(tmp_path_factory, base_content, "city", change)
+
+
+@pytest.fixture(scope="session")
+def template_changed(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
+    def change(s: Scenario) -> None:
+        footer = s.root / "theme" / "templates" / "partials" / "footer.html"
+        footer.write_text(
+            footer.read_text(encoding="utf-8").replace(
+                "</footer>", "<p class=\"portal-footer__note\">Template changed.</p></footer>", 1
+            ),
+            encoding="utf-8",
+        )
+
+    return run_scenario(tmp_path_factory, base_content, "template", change, own_theme=True)
+
+
+@pytest.fixture(scope="session")
+def setting_changed(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
+    return run_scenario(tmp_path_factory, base_content, "setting",
+                        lambda s: {"SITESUBTITLE": "A subtitle set for this test"})
+
+
+SCENARIOS = ["edited", "added", "deleted", "renamed", "city_changed", "template_changed",
+             "setting_changed"]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_rebuild_is_byte_identical_to_a_clean_build(name: str, request: pytest.FixtureRequest):
+    scenario: Scenario = request.getfixturevalue(name)
+    assert_same_tree(scenario.output, scenario.clean)
+
+
+def test_the_changes_reached_the_output(added, deleted, city_changed, template_changed,
+                                        setting_changed):
+    assert "added-report-900" in "\n".join(tree(added.output))
+    assert len(tree(deleted.output)) < len(tree(added.output))
+    city_pages = tree(city_changed.output)
+    assert any(b"Neustadt am See" in data for name, data in city_pages.items()
+               if name.startswith("cities/"))
+    assert b"Template changed." in (template_changed.output / "index.html").read_bytes()
+    assert b"A subtitle set for this test" in (setting_changed.output / "index.html").read_bytes()
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing_and_keeps_every_inode(edited):
+    stats = edited.notes["unchanged_stats"]
+    assert stats["rendered"] == 0
+    assert stats["skipped"] > 50
+    before, after = edited.notes["inodes_before"], edited.notes["inodes_after"]
+    assert sorted(before) == sorted(after)
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed == [], f"files rewritten although nothing changed: {changed[:10]}"
+
+
+def test_editing_a_body_renders_only_the_pages_that_show_it(edited):
+    assert not edited.full
+    article = edited.notes["article"].read_text(encoding="utf-8")
+    slug = re.search(r"^Slug: (.+)$", article, re.M)[1]
+    assert edited.rendered, "the edited article's page was not rendered again"
+    assert all(slug in name for name in edited.rendered), edited.rendered
+    page = next(edited.output.rglob(f"{slug}/index.html")).read_text(encoding="utf-8")
+    assert "A paragraph that only this page shows." in page
+
+
+@pytest.mark.parametrize("name", ["added", "deleted", "renamed", "city_changed",
+                                  "template_changed", "setting_changed"])
+def test_a_change_to_what_every_page_may_show_renders_everything(
+    name: str, request: pytest.FixtureRequest
+):
+    scenario: Scenario = request.getfixturevalue(name)
+    assert scenario.full
+    assert scenario.stats["skipped"] == 0
+    assert scenario.stats["unchanged"] > 0  # yet unchanged pages kept their inode
+
+
+@pytest.fixture(scope="session")
+def failed(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> dict[str, Any]:
+    """A rebuild that fails while writing, after many pages were linked or written."""
+    root = tmp_path_factory.mktemp("incremental-failed")
+    content, output = root / "content", root / "output"
+    shutil.copytree(base_content, content)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    overrides = {"CACHE_PATH": str(root / "cache"), "THEME": str(root / "theme")}
+    build_site(content, output, overrides=overrides)
+    before, before_inodes = tree(output), inodes(output)
+    articles = sorted((content / "articles").rglob("*.md"))
+    corpus.edit_body(articles[1])
+    last_id = re.search(r"^Id: (.+)$", articles[-1].read_text(encoding="utf-8"), re.M)[1]
+    template = root / "theme" / "templates" / "article.html"
+    broken = f'{{% if article.record.id == "{last_id}" %}}{{{{ no_such_thing.here }}}}{{% endif %}}'
+    text = template.read_text(encoding="utf-8")
+    assert "{% endblock content %}" in text
+    template.write_text(text.replace("{% endblock content %}", broken + "{% endblock content %}"),
+                        encoding="utf-8")
+    with pytest.raises(BuildError) as raised:
+        build_site(content, output, overrides=overrides)
+    return {"before": before, "before_inodes": before_inodes, "output": output,
+            "error": str(raised.value)}
+
+
+def test_a_failed_incremental_build_leaves_the_output_untouched(failed):
+    assert "no_such_thing" in failed["error"]
+    assert tree(failed["output"]) == failed["before"]
+    assert inodes(failed["output"]) == failed["before_inodes"]
+    leftovers = [p.name for p in failed["output"].parent.iterdir() if p.name.startswith(".output")]
+    assert leftovers == []

@@ -1,0 +1,138 @@
+"""The read cache: fingerprints, digests, metadata round trips, and cached reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pelican.urlwrappers import Category, Tag
+from portal import cache, report
+from portal.model import WARNING, ArticleMeta
+
+from tools.build import load_settings
+
+ARTICLE = """Title: Cached story
+Id: 2009-cached-story
+Date: 2009-07-10
+Category: Cooperation
+Tags: MOU, open data
+Source: The Korea Herald | 2009-07-10
+Summary: One sentence.
+
+Some *text* with <span style="color: red">style</span>.
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> dict:
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    (content / "articles" / "story.md").write_text(ARTICLE, encoding="utf-8")
+    settings = load_settings(content=content, output=tmp_path / "out",
+                             overrides={"CACHE_PATH": str(tmp_path / "cache")})
+    return {"settings": settings, "path": content / "articles" / "story.md"}
+
+
+def _read(settings: dict, path: Path) -> tuple[str, dict, cache.Session]:
+    report.start()
+    session = cache.start(settings)
+    reader = cache.CachedPortalReader(settings)
+    html, metadata = reader.read(str(path))
+    session.save()
+    return html, metadata, session
+
+
+def test_settings_fingerprint_is_stable_and_ignores_where_output_goes(site):
+    settings = dict(site["settings"])
+    settings["JINJA_FILTERS"] = {"f": len}  # functions have addresses in their repr
+    settings["A_SET"] = {"b", "a", "c"}
+    first = cache.settings_fingerprint(settings)
+    assert cache.settings_fingerprint({**settings, "A_SET": {"c", "a", "b"}}) == first
+    assert cache.settings_fingerprint({**settings, "OUTPUT_PATH": "/elsewhere"}) == first
+    assert cache.settings_fingerprint({**settings, "SITENAME": "Other"}) != first
+    portal = {**settings["PORTAL"], "tags": [*settings["PORTAL"]["tags"], "new tag"]}
+    assert cache.settings_fingerprint({**settings, "PORTAL": portal}) != first
+
+
+def test_header_and_body_digests_change_independently():
+    header, body = cache.split_digests(ARTICLE.encode(), "articles/a.md")
+    edited_body = cache.split_digests((ARTICLE + "\nMore.\n").encode(), "articles/a.md")
+    retitled = cache.split_digests(ARTICLE.replace("Cached story", "Other").encode(),
+                                   "articles/a.md")
+    assert edited_body[0] == header and edited_body[1] != body
+    assert retitled[0] != header and retitled[1] == body
+
+
+def test_url_wrappers_survive_the_round_trip_with_the_current_settings(site):
+    settings = site["settings"]
+    metadata = {"category": Category("Cooperation", settings),
+                "tags": [Tag("open data", settings)], "title": "T"}
+    decoded = cache.decode_metadata(cache.encode_metadata(metadata), settings)
+    assert decoded["title"] == "T"
+    assert isinstance(decoded["category"], Category) and decoded["category"].slug == "cooperation"
+    assert decoded["tags"][0].url == "tag/open-data/"
+    assert decoded["tags"][0].settings is settings
+
+
+def test_a_second_read_comes_from_the_cache_with_the_same_result(site):
+    html, metadata, first = _read(site["settings"], site["path"])
+    assert first.stats["read"] == 1 and first.stats["hits"] == 0
+    assert cache.cache_file(site["settings"]).is_file()
+    again_html, again_metadata, second = _read(site["settings"], site["path"])
+    assert second.stats == {"hits": 1, "read": 0, "parallel": 0}
+    assert again_html == html
+    assert isinstance(again_metadata["record"], ArticleMeta)
+    assert again_metadata["record"] == metadata["record"]
+    assert [t.name for t in again_metadata["tags"]] == ["MOU", "open data"]
+
+
+def test_warnings_are_reported_again_on_a_cached_read(site):
+    _read(site["settings"], site["path"])
+    _read(site["settings"], site["path"])
+    warnings = [p for p in report.current().problems if p.severity == WARNING]
+    assert any("inline styles" in p.message for p in warnings)
+
+
+def test_an_edit_or_a_setting_change_reads_the_file_again(site):
+    _read(site["settings"], site["path"])
+    site["path"].write_text(ARTICLE.replace("One sentence.", "Two sentences."), encoding="utf-8")
+    _html, metadata, session = _read(site["settings"], site["path"])
+    assert session.stats["read"] == 1 and metadata["record"].summary == "Two sentences."
+    changed = {**site["settings"], "SITENAME": "A renamed portal"}
+    _html, _metadata, session = _read(changed, site["path"])
+    assert session.stats == {"hits": 0, "read": 1, "parallel": 0}
+
+
+def test_errors_are_not_cached(site):
+    site["path"].write_text(ARTICLE.replace("Cooperation", "Gossip"), encoding="utf-8")
+    for _ in range(2):
+        report.start()
+        session = cache.start(site["settings"])
+        with pytest.raises(Exception, match="Gossip"):
+            cache.CachedPortalReader(site["settings"]).read(str(site["path"]))
+        session.save()
+        assert session.stats["read"] == 1
+    assert report.current().files["articles/story.md"] == report.REJECTED
+
+
+def test_cold_reads_run_in_parallel_workers(site, monkeypatch):
+    content = site["path"].parent
+    for number in range(12):
+        (content / f"story-{number}.md").write_text(
+            ARTICLE.replace("cached-story", f"cached-story-{number}"), encoding="utf-8"
+        )
+    monkeypatch.setattr(cache, "MIN_PARALLEL", 4)
+    settings = {**site["settings"], "PERFORMANCE": {"workers": 2}}
+    report.start()
+    session = cache.start(settings)
+    reader = cache.CachedPortalReader(settings)
+    html = [reader.read(str(content / f"story-{n}.md"))[0] for n in range(12)]
+    assert session.stats["parallel"] == 13  # every file under PATH, read by the pool
+    assert session.stats["read"] == 0
+    assert len(set(html)) == 1 and "<em>text</em>" in html[0]
+
+
+def test_unknown_performance_keys_are_named(caplog):
+    assert cache.performance_settings({"PERFORMANCE": {"workers": 3}})["workers"] == 3
+    cache.performance_settings({"PERFORMANCE": {"wokers": 3}})
+    assert "wokers" in caplog.text

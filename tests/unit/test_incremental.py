@@ -1,0 +1,81 @@
+"""The incremental writer: new inodes only for new bytes; body reads tracked per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from jinja2 import Template
+from pelican.contents import Article
+from portal import incremental
+
+from tools.build import load_settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> dict:
+    (tmp_path / "content").mkdir()
+    return load_settings(content=tmp_path / "content", output=tmp_path / "out",
+                         overrides={"CACHE_PATH": str(tmp_path / "cache")})
+
+
+def writer_for(settings: dict, output: Path, previous: Path | None = None):
+    incremental.begin_build()
+    settings = {**settings, "OUTPUT_PATH": str(output),
+                "PORTAL_BUILD": {"previous": str(previous) if previous else None}}
+    return incremental.IncrementalWriter(str(output), settings=settings)
+
+
+def test_same_bytes_keep_the_inode_and_new_bytes_get_a_new_one(settings, tmp_path):
+    output = tmp_path / "out"
+    writer = writer_for(settings, output)
+    writer.write_file("a/index.html", Template("A {{ x }}"), {"localsiteurl": ""}, x=1)
+    first = os.stat(output / "a" / "index.html").st_ino
+    writer = writer_for(settings, output)
+    writer.write_file("a/index.html", Template("A {{ x }}"), {"localsiteurl": ""}, x=1)
+    assert os.stat(output / "a" / "index.html").st_ino == first
+    assert writer.state.stats["unchanged"] == 1 and not writer.state.changed
+    writer = writer_for(settings, output)
+    writer.write_file("a/index.html", Template("A {{ x }}"), {"localsiteurl": ""}, x=2)
+    assert (output / "a" / "index.html").read_text() == "A 2"
+    assert os.stat(output / "a" / "index.html").st_ino != first
+    assert writer.state.changed == {"a/index.html"}
+
+
+def test_into_a_staging_folder_unchanged_pages_are_links_to_the_previous_output(settings,
+                                                                                tmp_path):
+    previous, staging = tmp_path / "out", tmp_path / "staging"
+    writer_for(settings, previous).write_file("p/index.html", Template("same"),
+                                              {"localsiteurl": ""})
+    writer = writer_for(settings, staging, previous)
+    writer.write_file("p/index.html", Template("same"), {"localsiteurl": ""})
+    writer.write_file("q/index.html", Template("new"), {"localsiteurl": ""})
+    assert os.stat(staging / "p" / "index.html").st_ino == os.stat(
+        previous / "p" / "index.html").st_ino
+    assert (staging / "q" / "index.html").read_text() == "new"
+
+
+def test_a_second_write_of_one_file_fails_as_in_pelican(settings, tmp_path):
+    writer = writer_for(settings, tmp_path / "out")
+    writer.write_file("x.html", Template("1"), {"localsiteurl": ""})
+    with pytest.raises(RuntimeError, match="already written"):
+        writer.write_file("x.html", Template("2"), {"localsiteurl": ""})
+
+
+def test_body_reads_are_recorded_for_the_page_being_rendered(settings, tmp_path):
+    incremental.install_tracking()
+    article = Article("<p>Body</p>", {"title": "T", "date": dt.datetime(2020, 1, 1)},
+                      settings=settings, source_path=str(tmp_path / "content" / "a.md"))
+    writer = writer_for(settings, tmp_path / "out")
+    writer.write_file("with/index.html", Template("{{ article.content }}"),
+                      {"localsiteurl": ""}, article=article)
+    writer.write_file("without/index.html", Template("{{ article.title }}"),
+                      {"localsiteurl": ""}, article=article)
+    files = writer.state.files
+    assert files["with/index.html"].deps == ("a.md",)
+    assert files["without/index.html"].deps == ()
+    with incremental.untracked():
+        assert article._content == "<p>Body</p>"
+    assert incremental.tracker.everywhere == set()

@@ -1,0 +1,83 @@
+"""Pelican's hot spots, made linear: the same results as Pelican's own code."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from pelican.contents import Article
+from pelican.generators import ArticlesGenerator
+from pelican.settings import DEFAULT_CONFIG
+from portal import speedups
+
+ZONE = dt.timezone(dt.timedelta(hours=1))
+
+
+@pytest.fixture
+def settings() -> dict:
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings.update(
+        ARTICLE_URL="news/{date:%Y}/{slug}/", ARTICLE_SAVE_AS="news/{date:%Y}/{slug}/index.html",
+        ARTICLE_LANG_URL="{lang}/news/{slug}/", YEAR_ARCHIVE_SAVE_AS="archives/{date:%Y}/",
+        YEAR_ARCHIVE_URL="archives/{date:%Y}/", MONTH_ARCHIVE_SAVE_AS="m/{date:%Y}/{date:%m}/",
+        MONTH_ARCHIVE_URL="m/{date:%Y}/{date:%m}/", PATH="/content",
+    )
+    return settings
+
+
+def articles(settings: dict, count: int = 30) -> list[Article]:
+    items = []
+    for n in range(count):
+        for lang in ("en", "de") if n % 4 == 0 else ("en",):
+            date = dt.datetime(2001 + n % 5, 1 + n % 12, 1, tzinfo=ZONE)
+            items.append(Article(
+                f"<p>{n}</p>",
+                {"title": f"Story {n}", "slug": f"story-{n}", "lang": lang,
+                 "entry_id": f"id-{n}", "date": date},
+                settings=settings, source_path=f"/content/articles/s{n}.{lang}.md",
+            ))
+    return items
+
+
+def test_process_translations_matches_pelicans(settings):
+    mine = speedups.process_translations(articles(settings), "entry_id")
+    theirs = speedups.original_process_translations(articles(settings), "entry_id")
+    assert [[a.source_path for a in part] for part in mine] == \
+        [[a.source_path for a in part] for part in theirs]
+    originals, translations = mine
+    assert len(originals) == 30 and len(translations) == 8
+    assert all(t.lang == "de" for t in translations)
+    assert originals[0].translations and originals[0].translations[0].lang == "de"
+
+
+def test_period_archives_match_pelicans(settings):
+    items = sorted(articles(settings), key=lambda a: a.date, reverse=True)
+    generator = object.__new__(ArticlesGenerator)
+    mine = speedups._build_period_archives(generator, items, items[::2], settings)
+    theirs = speedups.original_build_period_archives(generator, items, items[::2], settings)
+    assert mine.keys() == theirs.keys() == {"year", "month"}
+    for granularity in mine:
+        assert mine[granularity] == theirs[granularity]
+
+
+def test_member_list_is_a_list_with_identity_membership(settings):
+    items = articles(settings, 5)
+    members = speedups.MemberList(items[:3])
+    assert members == items[:3] and isinstance(members, list)
+    assert items[0] in members and items[4] not in members
+    members.append(items[4])
+    assert items[4] in members
+
+
+def test_urls_are_cached_and_follow_changes(settings):
+    speedups.install()
+    article = articles(settings, 1)[0]
+    assert article.url == "news/2001/story-0/"
+    assert article.url is article.url  # computed once
+    article.slug = "renamed"
+    assert article.url == "news/2001/renamed/"
+    article.status = "draft"
+    assert article.url == article.settings["DRAFT_URL"].format(slug="renamed")
+    article.override_save_as = "elsewhere/index.html"
+    assert article.save_as == "elsewhere/index.html"

@@ -1,0 +1,311 @@
+"""The build benchmark: stock Pelican and the portal, side by side, on one corpus.
+
+`invoke bench --articles N` generates a deterministic corpus (`tools/corpus.py`) in
+`.bench/work-N/` and measures, in one run and each as its own process:
+
+  stock      stock Pelican 4.12, its default theme and settings, on the same articles
+  cold       our full build, with no output and no build cache
+  unchanged  our rebuild with nothing changed
+  edit-one   our rebuild after one article's body was edited
+  add-one    our rebuild after one article was added
+
+The portal is measured as it stands when the bench starts: the project's code,
+theme and settings are copied into `.bench/work-N/project/` first, so edits made
+elsewhere during a long run do not change what is measured.
+
+For each: wall time, CPU time (user + sys of the process and everything it waited
+for, from `wait4`), the peak RSS of the largest process, and the peak memory of the
+whole process tree (sum of PSS, sampled), and what was written. The table is
+printed and the numbers are written as JSON (default `.bench/bench-N.json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools import corpus as corpus_tool  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+SNAPSHOT = ("tasks.py", "pelicanconf.py", "plugins", "theme", "tools")
+STOCK_SETTINGS = '''\
+"""Stock Pelican for the benchmark: its default theme and settings."""
+TIMEZONE = "Europe/Berlin"
+'''
+
+
+@dataclass
+class Measurement:
+    """One build, measured from outside its process."""
+
+    name: str
+    description: str
+    wall_s: float
+    cpu_s: float
+    user_s: float
+    sys_s: float
+    max_rss_mb: float  # the largest single process
+    peak_tree_pss_mb: float  # all processes of the build together, sampled
+    exit_code: int
+    files: int = 0
+    html_files: int = 0
+    output_mb: float = 0.0
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+class _TreeMemory:
+    """Samples the summed PSS of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, self.sample())
+            self._stop.wait(self.interval)
+
+    def sample(self) -> int:
+        parents: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        tree, frontier = {self.pid}, [self.pid]
+        while frontier:
+            parent = frontier.pop()
+            for pid, ppid in parents.items():
+                if ppid == parent and pid not in tree:
+                    tree.add(pid)
+                    frontier.append(pid)
+        total = 0
+        for pid in tree:
+            try:
+                with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+                    for line in fh:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1])
+                            break
+            except OSError:
+                continue
+        return total
+
+
+def measure(name: str, description: str, argv: Sequence[str], log: Path,
+            cwd: Path = ROOT) -> Measurement:
+    """Run `argv` as a child process and measure it; its output goes to `log`."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    with open(log, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                   env=env)
+        with _TreeMemory(process.pid) as memory:
+            _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Measurement(
+        name=name,
+        description=description,
+        wall_s=round(wall, 2),
+        cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
+        user_s=round(usage.ru_utime, 2),
+        sys_s=round(usage.ru_stime, 2),
+        max_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        peak_tree_pss_mb=round(memory.peak_kb / 1024, 1),
+        exit_code=process.returncode,
+    )
+
+
+def snapshot(dest: Path) -> Path:
+    """Copy the project's code, theme and settings: what this run measures."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+    dest.mkdir(parents=True)
+    for name in SNAPSHOT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=ignore)
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+def _count_output(measurement: Measurement, output: Path) -> None:
+    files = html = size = 0
+    for folder, _dirs, names in os.walk(output):
+        for name in names:
+            files += 1
+            html += name.endswith(".html")
+            size += os.path.getsize(os.path.join(folder, name))
+    measurement.files, measurement.html_files = files, html
+    measurement.output_mb = round(size / 1_000_000, 1)
+
+
+def _tail(log: Path, lines: int = 15) -> str:
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def run(articles: int = 10_000, out: Path | None = None, *, stock: bool = True,
+        seed: int = corpus_tool.CorpusSpec.seed) -> dict:
+    """Generate the corpus, run every measurement, print the table, write the JSON."""
+    work = ROOT / ".bench" / f"work-{articles}"
+    out = out or ROOT / ".bench" / f"bench-{articles}.json"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    content, output = work / "content", work / "output"
+    project = snapshot(work / "project")
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    started = time.perf_counter()
+    corpus = corpus_tool.generate(content, corpus_tool.CorpusSpec(articles=articles, seed=seed))
+    print(f"corpus: {corpus.files} content files ({len(corpus.articles)} articles, "
+          f"{len(corpus.translations)} German translations, {len(corpus.cities)} cities, "
+          f"{corpus.mous} MOUs, {corpus.events} events) in "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
+
+    results: list[Measurement] = []
+
+    def record(m: Measurement, log: Path, built: Path | None) -> None:
+        if built is not None and m.exit_code == 0:
+            _count_output(m, built)
+        if m.exit_code != 0:
+            m.notes["log"] = _tail(log)
+            print(f"{m.name} FAILED (exit {m.exit_code}); log: {log}\n{m.notes['log']}",
+                  file=sys.stderr, flush=True)
+        results.append(m)
+        print(f"{m.name:<10} {m.wall_s:8.1f} s wall {m.cpu_s:8.1f} s CPU "
+              f"{m.max_rss_mb:7.0f} MB max RSS {m.peak_tree_pss_mb:7.0f} MB tree", flush=True)
+
+    if stock:
+        stock_content, stock_output = work / "stock-content", work / "stock-output"
+        shutil.copytree(content / "articles", stock_content / "articles")
+        settings = work / "stockconf.py"
+        settings.write_text(STOCK_SETTINGS, encoding="utf-8")
+        log = work / "stock.log"
+        m = measure("stock", "stock Pelican 4.12, default theme and settings, same articles",
+                    [str(VENV_BIN / "pelican"), str(stock_content), "-s", str(settings),
+                     "-o", str(stock_output), "--fatal", "errors"], log)
+        record(m, log, stock_output)
+
+    shutil.rmtree(project / ".cache", ignore_errors=True)  # cold: no build cache
+    ours = [str(VENV_BIN / "invoke"), "--search-root", str(project), "build",
+            "--content", str(content), "--output", str(output)]
+
+    def ours_step(name: str, description: str) -> Measurement:
+        log = work / f"{name}.log"
+        m = measure(name, description, ours, log, cwd=project)
+        record(m, log, output)
+        return m
+
+    ours_step("cold", "our full build: no output folder, no build cache")
+    ours_step("unchanged", "our rebuild, nothing changed")
+    edited = content / corpus.articles[len(corpus.articles) // 2]
+    corpus_tool.edit_body(edited)
+    m = ours_step("edit-one", "our rebuild after editing one article's body")
+    m.notes["edited"] = str(edited.relative_to(content))
+    added = corpus_tool.add_article(content, number=articles + 1)
+    m = ours_step("add-one", "our rebuild after adding one article")
+    m.notes["added"] = str(added.relative_to(content))
+
+    report = {
+        "articles": articles,
+        "corpus": {
+            "content_files": corpus.files,
+            "articles": len(corpus.articles),
+            "translations": len(corpus.translations),
+            "cities": len(corpus.cities),
+            "mous": corpus.mous,
+            "events": corpus.events,
+            "seed": seed,
+        },
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "commit": _git_commit(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "results": [asdict(r) for r in results],
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print()
+    print(format_table(report))
+    print(f"\nJSON: {out}")
+    return report
+
+
+def format_table(report: dict) -> str:
+    """The results as a Markdown table (also what docs/BENCHMARKS.md shows)."""
+    rows = [
+        "| build | wall (s) | CPU (s) | max RSS (MB) | tree PSS (MB) | files | output (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    stock = next((r for r in report["results"] if r["name"] == "stock"), None)
+    for r in report["results"]:
+        ratio = ""
+        if stock and r["name"] != "stock" and stock["wall_s"]:
+            ratio = f" ({r['wall_s'] / stock['wall_s']:.2f}×)"
+        failed = " FAILED" if r["exit_code"] else ""
+        rows.append(
+            f"| {r['name']}{failed} | {r['wall_s']:.1f}{ratio} | {r['cpu_s']:.1f} | "
+            f"{r['max_rss_mb']:.0f} | {r['peak_tree_pss_mb']:.0f} | {r['files']} | "
+            f"{r['output_mb']:.1f} |"
+        )
+    return "\n".join(rows)
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+            text=True, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--no-stock", action="store_true", help="skip stock Pelican")
+    args = parser.parse_args(argv)
+    report = run(args.articles, args.out, stock=not args.no_stock)
+    if any(r["exit_code"] for r in report["results"]):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
