@@ -18,7 +18,7 @@ RELATIVE_URLS = True  # links work from `invoke serve` and from any sub-path
 PATH = "content"
 TIMEZONE = "Europe/Berlin"
 DEFAULT_LANG = "en"
-LOCALE = ("C",)  # dates are formatted per language by Babel, not the OS locale
+LOCALE = ("C.UTF-8", "C")  # Babel formats dates per language; UTF-8 keeps file I/O sane
 
 THEME = os.path.join(_HERE, "theme")
 PLUGIN_PATHS = [os.path.join(_HERE, "plugins")]
