@@ -216,3 +216,19 @@ def livereload(c, port=8000, content="content", output=".build/preview", setting
     from tools.preview import serve_preview
 
     serve_preview(ROOT / content, ROOT / output, ROOT / settings, port=int(port))
+
+
+@task(
+    help={
+        "articles": "articles in the synthetic corpus (default 10000)",
+        "out": "JSON file for the results (default .bench/bench-N.json)",
+        "stock": "also measure stock Pelican on the same articles (default: yes)",
+    }
+)
+def bench(c, articles=10000, out=None, stock=True):
+    """Stock Pelican vs our cold, unchanged, edit-one and add-one builds (tools/bench.py)."""
+    from tools.bench import run
+
+    report = run(int(articles), Path(out).resolve() if out else None, stock=stock)
+    if any(r["exit_code"] for r in report["results"]):
+        raise Exit(code=1)

@@ -66,6 +66,7 @@ class Measurement:
     html_files: int = 0
     output_mb: float = 0.0
     notes: dict[str, str] = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)  # our builds: where the time went
 
 
 class _TreeMemory:
@@ -123,9 +124,9 @@ class _TreeMemory:
 
 
 def measure(name: str, description: str, argv: Sequence[str], log: Path,
-            cwd: Path = ROOT) -> Measurement:
+            cwd: Path = ROOT, env: dict[str, str] | None = None) -> Measurement:
     """Run `argv` as a child process and measure it; its output goes to `log`."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     with open(log, "wb") as out:
         start = time.perf_counter()
         process = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
@@ -221,8 +222,11 @@ def run(articles: int = 10_000, out: Path | None = None, *, stock: bool = True,
             "--content", str(content), "--output", str(output)]
 
     def ours_step(name: str, description: str) -> Measurement:
-        log = work / f"{name}.log"
-        m = measure(name, description, ours, log, cwd=project)
+        log, timings = work / f"{name}.log", work / f"{name}-timings.json"
+        m = measure(name, description, ours, log, cwd=project,
+                    env={"PORTAL_BUILD_TIMINGS": str(timings)})
+        if timings.exists():
+            m.timings = json.loads(timings.read_text(encoding="utf-8"))
         record(m, log, output)
         return m
 
@@ -262,8 +266,31 @@ def run(articles: int = 10_000, out: Path | None = None, *, stock: bool = True,
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print()
     print(format_table(report))
+    print()
+    print(format_phases(report))
     print(f"\nJSON: {out}")
     return report
+
+
+def format_phases(report: dict, top: int = 12) -> str:
+    """Where each of our builds spent its time (the largest phases), as Markdown."""
+    ours = [r for r in report["results"] if r.get("timings")]
+    if not ours:
+        return ""
+    totals: dict[str, float] = {}
+    for r in ours:
+        for phase, seconds in r["timings"]["phases"].items():
+            totals[phase] = totals.get(phase, 0.0) + seconds
+    phases = sorted(totals, key=lambda p: -totals[p])[:top]
+    rows = ["| phase (s) | " + " | ".join(r["name"] for r in ours) + " |",
+            "|---|" + "---:|" * len(ours)]
+    for phase in phases:
+        cells = [f"{r['timings']['phases'].get(phase, 0.0):.1f}" for r in ours]
+        rows.append(f"| {phase} | " + " | ".join(cells) + " |")
+    rows.append("| pages rendered / skipped | " + " | ".join(
+        f"{r['timings']['writer'].get('rendered', 0)} / {r['timings']['writer'].get('skipped', 0)}"
+        for r in ours) + " |")
+    return "\n".join(rows)
 
 
 def format_table(report: dict) -> str:

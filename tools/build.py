@@ -8,11 +8,13 @@ folder byte-identical.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import secrets
 import shutil
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from pelican.log import init as init_logging  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
 from portal import cache as portal_cache  # noqa: E402
 from portal import checks as portal_checks  # noqa: E402
-from portal import incremental  # noqa: E402
+from portal import incremental, performance  # noqa: E402
 from portal import report as portal_report  # noqa: E402
 
 logger = logging.getLogger("portal.build")
@@ -106,8 +108,10 @@ def build_site(
             failed = portal_report.BuildReport(problems=problems)
             raise BuildError(str(portal_report.BuildFailed(failed)), failed)
         try:
+            started = time.perf_counter()
             pelican = Pelican(settings)
             pelican.run()
+            ran = time.perf_counter()
         except portal_report.BuildFailed as exc:
             raise BuildError(str(exc), exc.report) from None
         except Exception as exc:  # a template or plugin error: still a failed build
@@ -123,12 +127,15 @@ def build_site(
         state = incremental.current()
         written = state.files if state is not None else {}
         others = _keep_unchanged(staging, output if output.is_dir() else None, written)
+        kept = time.perf_counter()
         retired = _swap_in(staging, output, incremental.spare_folder(settings, output))
         if state is not None:
             state.save_manifest(manifest, output, others)
             spare_manifest = incremental.manifest_file(settings, retired) if retired else None
             if spare_manifest is not None and state.manifest is not None:
                 incremental.save_manifest(state.manifest, spare_manifest)
+        if os.environ.get("PORTAL_BUILD_TIMINGS"):
+            _write_timings(Path(os.environ["PORTAL_BUILD_TIMINGS"]), started, ran, kept)
     finally:
         session = portal_cache.current()
         if session is not None:
@@ -137,6 +144,29 @@ def build_site(
             shutil.rmtree(staging, ignore_errors=True)
     settings["OUTPUT_PATH"] = str(output)
     return BuildResult(output, build, settings)
+
+
+def _write_timings(path: Path, started: float, ran: float, kept: float) -> None:
+    """Where the build's time went, for the bench: each generator, then the rest."""
+    marks, phases = performance.marks, dict(performance.timings)
+    context_end = max((v for k, v in marks.items() if k.endswith("generate_context:end")),
+                      default=started)
+    if "writer" in marks:
+        phases["checks and signals before writing"] = marks["writer"] - context_end
+    if "output:end" in marks:
+        phases["finalized: sitemap, search index, link checks"] = ran - marks["output:end"]
+    phases["start-up (settings, plugins)"] = marks.get("initialized", started) - started
+    phases["keeping unchanged files"] = kept - ran
+    phases["swap and manifests"] = time.perf_counter() - kept
+    state = incremental.current()
+    session = portal_cache.current()
+    report = {
+        "phases": {k: round(v, 2) for k, v in sorted(phases.items(), key=lambda kv: -kv[1])},
+        "writer": dict(state.stats) if state else {},
+        "render": (("full: " if state.full else "incremental: ") + state.reason) if state else "",
+        "reads": dict(session.stats) if session else {},
+    }
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
 def _prepare_staging(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pelican.generators import Generator
-from portal import report
+from portal import incremental, report
 from portal.settings import dataclass_settings
 
 from . import data, validation
@@ -195,8 +195,7 @@ class MousGenerator(Generator):
     def _dump(self, relative: str, text: str) -> None:
         path = os.path.join(self.output_path, *relative.split("/"))
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        incremental.put_file(path, text.encode("utf-8"))  # a new file only when it changed
         logger.info("mous: wrote %s", path)
 
 

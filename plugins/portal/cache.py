@@ -39,7 +39,7 @@ from .reader import PortalMarkdownReader, decode_utf8, split_header
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 MIN_PARALLEL = 48  # fewer misses than this are read in-process (forking costs more)
 # Libraries whose version changes what the reader (or the templates) produce.
 LIBRARIES = ("pelican", "markdown", "nh3", "jinja2", "markupsafe", "babel", "anyascii",
@@ -156,6 +156,13 @@ class Entry:
     html: str
     metadata: dict[str, Any]  # URL wrappers encoded (they hold the settings)
     problems: list[Problem]
+    stamp: tuple[int, ...] = ()  # the file's stat when read; equal stamp: equal bytes
+
+
+def stamp_of(path: str) -> tuple[int, ...]:
+    """Size, mtime, ctime and inode: ctime changes with every write to the file."""
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 @dataclass
@@ -204,6 +211,7 @@ def decode_metadata(metadata: Mapping[str, Any], settings: dict[str, Any]) -> di
 def compute(reader: PortalMarkdownReader, source_path: str, relative: str,
             data: bytes | None = None) -> Entry | Failure:
     """Run the portal reader on one file and keep everything it said."""
+    stamp = stamp_of(source_path)
     if data is None:
         with open(source_path, "rb") as handle:
             data = handle.read()
@@ -215,7 +223,8 @@ def compute(reader: PortalMarkdownReader, source_path: str, relative: str,
         html, metadata = PortalMarkdownReader._read(reader, source_path, relative)
     except ContentError as exc:
         return Failure(digest, header, body, list(exc.problems))
-    return Entry(digest, header, body, html, encode_metadata(metadata), build.problems[before:])
+    return Entry(digest, header, body, html, encode_metadata(metadata), build.problems[before:],
+                 stamp)
 
 
 # --------------------------------------------------------------------------
@@ -283,10 +292,19 @@ class Session:
     ) -> Entry | Failure:
         """The reader's result for one file: cached, prefetched or read now."""
         self.load()
+        stored = self.stored.get(relative)
+        if (relative not in self.prefetched and stored is not None and stored.stamp
+                and stored.stamp == stamp_of(source_path)):  # not even opened again
+            self.stats["hits"] += 1
+            self.used[relative] = stored
+            return stored
         with open(source_path, "rb") as handle:
             data = handle.read()
         digest = hashlib.sha1(data).digest()
         entry = self.lookup(relative, digest)
+        if entry is not None and isinstance(entry, Entry) and entry is stored:
+            entry.stamp = stamp_of(source_path)  # same bytes, touched: remember the new stat
+            self.dirty = True
         if entry is None and not self.prefetch_done:
             self.prefetch(reader)
             entry = self.lookup(relative, digest)
@@ -308,6 +326,8 @@ class Session:
         for source_path, relative in content_files(self.settings, reader.file_extensions):
             entry = self.stored.get(relative)
             if entry is not None:
+                if entry.stamp and entry.stamp == stamp_of(source_path):
+                    continue
                 with open(source_path, "rb") as handle:
                     if hashlib.sha1(handle.read()).digest() == entry.digest:
                         continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import io
 import logging
@@ -29,6 +30,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import traceback
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,11 +43,12 @@ from pelican.plugins import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from . import cache
+from . import cache, report
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
+PARALLEL_MIN = 300  # fewer pages than this to render are rendered in-process
 
 
 # --------------------------------------------------------------------------
@@ -59,12 +62,15 @@ class _Tracker:
         self.assembling = True  # reading content and building context, before writing
         self.page: set[str] | None = None  # the page being rendered
         self.everywhere: set[str] = set()  # bodies used while assembling the site
+        self.generator: set[str] | None = None  # bodies a whole generator's output used
         self.quiet = 0  # Pelican's own bookkeeping (static links) does not count
 
     def used(self, content: Content) -> None:
         path = content.__dict__.get("relative_source_path")
         if path is None or self.quiet:
             return
+        if self.generator is not None:
+            self.generator.add(path)
         if self.page is not None:
             self.page.add(path)
         elif self.assembling:
@@ -168,6 +174,10 @@ class Manifest:
     output_ino: int = 0
     config_digest: str = ""  # settings, code and theme (`config_digest()`)
     others: tuple[str, ...] = ()  # files written by others (static, feeds, indexes)
+    # generators whose whole output can be reused: name → (its files, bodies it used)
+    generators: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
     version: int = MANIFEST_VERSION
 
 
@@ -233,6 +243,8 @@ class OutputState:
     rendered: list[str] = field(default_factory=list)  # output names rendered this build
     changed: set[str] = field(default_factory=set)  # output names with new bytes
     config: str = ""  # config_digest() of this build
+    generator: str | None = None  # the generator whose output is being recorded
+    generators: dict[str, tuple[list[str], set[str]]] = field(default_factory=dict)
     stats: dict[str, int] = field(
         default_factory=lambda: {"rendered": 0, "skipped": 0, "unchanged": 0, "written": 0}
     )
@@ -292,6 +304,10 @@ class OutputState:
             output_ino=os.stat(output).st_ino,
             config_digest=self.config,
             others=tuple(sorted(others)),
+            generators={
+                name: (tuple(files), tuple(sorted(deps)))
+                for name, (files, deps) in self.generators.items()
+            },
         )
 
     def save_manifest(self, path: Path, output: Path, others: Iterable[str] = ()) -> None:
@@ -448,6 +464,10 @@ class IncrementalWriter(Writer):
         tracker.assembling = False
         _state = self.state = OutputState(self.settings)
         self.state.prepare()
+        self.workers = cache.performance_settings(self.settings)["workers"]
+        self.parallel = self.workers > 1
+        self._jobs: list[_Job] = []
+        self._sites_before: dict[int, tuple[dict[str, Any], Any]] = {}
         logger.info("portal.writer: %s (%s)",
                     "full render" if self.state.full else "incremental", self.state.reason)
 
@@ -458,29 +478,10 @@ class IncrementalWriter(Writer):
 
     def put(self, path: str, data: bytes, deps: Iterable[str] = ()) -> None:
         """Make `path` hold `data`: reuse the old inode when the bytes are equal."""
-        name = self._name(path)
-        state = self.state
-        old = (state.previous / name) if state.previous is not None else Path(path)
-        same = False
-        try:
-            if os.path.getsize(old) == len(data):
-                with open(old, "rb") as handle:
-                    same = handle.read() == data
-        except OSError:
-            same = False
-        if same and old != Path(path):
-            _link(old, path)
-        elif not same:
-            _replace(path, data)
-            state.stats["written"] += 1
-            state.changed.add(name)
-        if same:
-            state.stats["unchanged"] += 1
-        self._record(path, name, tuple(sorted(deps)))
+        _put(self.state, self._name(path), path, data, deps)
 
     def _record(self, path: str, name: str, deps: tuple[str, ...]) -> None:
-        stat = os.lstat(path)
-        self.state.files[name] = FileRecord(deps, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        _record(self.state, path, name, deps)
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         """Pelican's checks against writing a file twice, then a buffered new file."""
@@ -562,8 +563,11 @@ class IncrementalWriter(Writer):
     def _emit(self, template: Any, context: dict[str, Any], localcontext: dict[str, Any],
               name: str, override: bool) -> None:
         """Render one page (unless it can be reused) and put it in place."""
+        self._site_before = context.get("localsiteurl")
         if localcontext["localsiteurl"]:
             context["localsiteurl"] = localcontext["localsiteurl"]
+        if self.parallel:  # queued renders replay every page's setting, in order
+            self._defer(None, context, localcontext, "", "")
         path = sanitised_join(self.output_path, name)
         name = self._name(path)
         state = self.state
@@ -578,14 +582,276 @@ class IncrementalWriter(Writer):
                 self._record(path, name, record.deps)
                 state.stats["skipped"] += 1
             else:
-                with tracker.rendering() as deps:
-                    output = template.render(localcontext)
                 handle.discard()
-                self.put(path, output.encode("utf-8"), deps)
-                state.stats["rendered"] += 1
-                state.rendered.append(name)
+                if self.parallel:
+                    self._jobs[-1] = _Job(template, localcontext, path, name, context,
+                                          self._jobs[-1].site)
+                    return  # rendered at the next flush(), then signalled
+                self._render(template, localcontext, path, name)
             logger.info('Writing "%s"', path)
         signals.content_written.send(path, context=localcontext)
+
+    def _render(self, template: Any, localcontext: dict[str, Any], path: str, name: str) -> None:
+        with tracker.rendering() as deps:
+            output = template.render(localcontext)
+        self.put(path, output.encode("utf-8"), deps)
+        self.state.stats["rendered"] += 1
+        self.state.rendered.append(name)
+
+    # -- whole generators
+
+    def reuse_generator(self, name: str) -> bool:
+        """Link all of a generator's previous output when nothing it used changed.
+
+        For generators that declare `incremental_output = True`: everything they
+        write goes through this writer or `put_file`, and it depends only on what
+        the site digest covers and on the bodies they read while writing.
+        """
+        state = self.state
+        if state.full or state.manifest is None or state.previous is None:
+            return False
+        recorded = state.manifest.generators.get(name)
+        if recorded is None:
+            return False
+        files, deps = recorded
+        if state.changed_bodies.intersection(deps):
+            return False
+        records = []
+        for file in files:
+            record = state.manifest.files.get(file)
+            if record is None:
+                return False
+            try:
+                stat = os.lstat(state.previous / file)
+            except OSError:
+                return False
+            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (
+                record.ino, record.size, record.mtime_ns
+            ):
+                return False
+            records.append((file, record))
+        for file, record in records:
+            path = os.path.join(self.output_path, file)
+            self._written_files.add(path)
+            _link(state.previous / file, path)
+            state.files[file] = record
+        state.generators[name] = (list(files), set(deps))
+        state.stats["skipped"] += len(files)
+        return True
+
+    @contextmanager
+    def recording(self, name: str) -> Iterator[None]:
+        """Note the files a generator writes and the bodies it reads."""
+        state = self.state
+        state.generator, tracker.generator = name, set()
+        state.generators[name] = ([], set())
+        try:
+            yield
+        finally:
+            files, deps = state.generators[name]
+            deps |= tracker.generator
+            for file in files:
+                deps.update(state.files[file].deps)
+            state.generator, tracker.generator = None, None
+
+    # -- rendering on every CPU
+
+    def _defer(self, template: Any, context: dict[str, Any], localcontext: dict[str, Any],
+               path: str, name: str) -> None:
+        """Queue a page; `localsiteurl` is replayed in order when it is rendered."""
+        key = id(context)
+        if key not in self._sites_before:
+            self._sites_before[key] = (context, self._site_before)
+        self._jobs.append(_Job(template, localcontext, path, name, context,
+                               localcontext["localsiteurl"] or None))
+
+    def flush(self) -> None:
+        """Render the queued pages: in worker processes when there are enough of them.
+
+        Called after each generator's output (portal.performance). Workers are forked,
+        so they see the whole site as it is; each renders every Nth page, puts it in
+        place and sends back what it recorded (files, dependencies, problems, errors).
+        """
+        queued, self._jobs = self._jobs, []
+        sites_before, self._sites_before = self._sites_before, {}
+        jobs = [job for job in queued if job.template is not None]
+        if not jobs:
+            return
+        if len(jobs) < PARALLEL_MIN or self.workers < 2:
+            for job in queued:
+                self._replay(job)
+                if job.template is not None:
+                    self._render(job.template, job.localcontext, job.path, job.name)
+        else:
+            self._render_in_workers(queued, sites_before)
+        for job in jobs:
+            logger.info('Writing "%s"', job.path)
+            signals.content_written.send(job.path, context=job.localcontext)
+
+    @staticmethod
+    def _replay(job: _Job) -> None:
+        if job.site is not None:
+            job.context["localsiteurl"] = job.site
+
+    def _render_in_workers(self, jobs: list[_Job], sites_before: dict[int, Any]) -> None:
+        build = report.current()
+        gc.collect()
+        gc.freeze()  # the workers' garbage collector leaves the shared objects alone
+        children = []
+        try:
+            for worker in range(self.workers):
+                read_end, write_end = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # a worker
+                    os.close(read_end)
+                    code = 0
+                    try:
+                        result = self._work(jobs, worker, sites_before, build)
+                    except BaseException as exc:  # noqa: BLE001 - sent to the parent
+                        result = _WorkerFailure(type(exc).__name__, str(exc),
+                                                traceback.format_exc())
+                        code = 1
+                    with os.fdopen(write_end, "wb") as out:
+                        pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    os._exit(code)
+                os.close(write_end)
+                children.append((pid, read_end))
+            results = []
+            for pid, read_end in children:
+                with os.fdopen(read_end, "rb") as incoming:
+                    try:
+                        results.append(pickle.load(incoming))
+                    except EOFError:
+                        results.append(_WorkerFailure("WorkerDied", f"worker {pid} died", ""))
+                os.waitpid(pid, 0)
+            children = []
+        finally:
+            for pid, read_end in children:  # only after an error in the parent
+                with contextlib.suppress(OSError):
+                    os.close(read_end)
+                    os.waitpid(pid, 0)
+            gc.unfreeze()
+        for result in results:
+            if isinstance(result, _WorkerFailure):
+                logger.debug("portal.incremental: a render worker failed:\n%s", result.trace)
+                raise RenderError(f"{result.kind}: {result.message}")
+        state = self.state
+        for result in results:
+            state.files.update(result.files)
+            if state.generator is not None:
+                state.generators[state.generator][0].extend(result.files)
+            state.changed |= result.changed
+            state.rendered.extend(result.rendered)
+            for key, value in result.stats.items():
+                state.stats[key] += value
+            build.add_problems(result.problems)
+            build.logged_errors.extend(result.logged_errors)
+        for job in jobs:  # the parent's shared context ends as after a serial render
+            self._replay(job)
+
+    def _work(self, jobs: list[_Job], worker: int, sites_before: dict[int, Any],
+              build: Any) -> _WorkerResult:
+        """In a worker: render every `workers`-th job; return what was recorded."""
+        state = self.state
+        problems_before, errors_before = len(build.problems), len(build.logged_errors)
+        stats_before = dict(state.stats)
+        state.files, state.changed, state.rendered = {}, set(), []
+        for context, value in sites_before.values():
+            context["localsiteurl"] = value
+        index = 0
+        for job in jobs:
+            self._replay(job)
+            if job.template is not None:
+                if index % self.workers == worker:
+                    self._render(job.template, job.localcontext, job.path, job.name)
+                index += 1
+        return _WorkerResult(
+            files=state.files,
+            changed=state.changed,
+            rendered=state.rendered,
+            stats={k: v - stats_before.get(k, 0) for k, v in state.stats.items()},
+            problems=build.problems[problems_before:],
+            logged_errors=build.logged_errors[errors_before:],
+        )
+
+
+@dataclass
+class _Job:
+    template: Any  # None: a page that was not rendered, kept for its `site`
+    localcontext: dict[str, Any]
+    path: str
+    name: str
+    context: dict[str, Any]  # the dict Pelican sets `localsiteurl` in
+    site: str | None  # what it sets it to (None: leaves it)
+
+
+@dataclass
+class _WorkerResult:
+    files: dict[str, FileRecord]
+    changed: set[str]
+    rendered: list[str]
+    stats: dict[str, int]
+    problems: list[Any]
+    logged_errors: list[str]
+
+
+@dataclass
+class _WorkerFailure:
+    kind: str
+    message: str
+    trace: str
+
+
+class RenderError(RuntimeError):
+    """A page failed to render in a worker process (the message is the original's)."""
+
+
+def _put(state: OutputState, name: str, path: str, data: bytes, deps: Iterable[str]) -> None:
+    old = (state.previous / name) if state.previous is not None else Path(path)
+    same = False
+    try:
+        if os.path.getsize(old) == len(data):
+            with open(old, "rb") as handle:
+                same = handle.read() == data
+    except OSError:
+        same = False
+    if same and old != Path(path):
+        _link(old, path)
+    elif not same:
+        _replace(path, data)
+        state.stats["written"] += 1
+        state.changed.add(name)
+    if same:
+        state.stats["unchanged"] += 1
+    _record(state, path, name, tuple(sorted(deps)))
+
+
+def _record(state: OutputState, path: str, name: str, deps: tuple[str, ...]) -> None:
+    stat = os.lstat(path)
+    state.files[name] = FileRecord(deps, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if state.generator is not None:
+        state.generators[state.generator][0].append(name)
+
+
+def put_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write an output file as the portal's writer does (for plugins writing files).
+
+    For feeds, data files and the like. A new file (temporary name, then renamed)
+    only when the bytes differ from the last good build's; otherwise that file is
+    hard-linked, keeping its inode and mtime. Never writes into an existing file,
+    which may be shared with output/.
+    """
+    path = os.fspath(path)
+    state = _state
+    output = state.settings.get("OUTPUT_PATH") if state is not None else None
+    if state is None or not output:
+        _replace(path, data)
+        return
+    name = os.path.relpath(path, output).replace(os.sep, "/")
+    if name.startswith("../"):
+        _replace(path, data)
+        return
+    _put(state, name, path, data, ())
 
 
 def _replace(path: str, data: bytes) -> None:

@@ -4,10 +4,14 @@ Wires `speedups` (Pelican's URL and quadratic hot spots), `cache` (each content
 file read once, across builds; cold reads in parallel) and `incremental` (pages
 re-rendered only when what they are made of changed; unchanged bytes never
 rewritten) into a build. Settings: `PERFORMANCE` (see `cache.DEFAULTS`).
+
+It also times each generator's two phases (`timings`), which `tools/build.py`
+writes out when `PORTAL_BUILD_TIMINGS` names a file (the bench does).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from pelican import signals
@@ -15,24 +19,70 @@ from pelican.generators import StaticGenerator
 
 from . import cache, incremental, speedups
 
+timings: dict[str, float] = {}  # "<Generator>.generate_output" → seconds, this build
+marks: dict[str, float] = {}  # moments of the build (time.perf_counter())
+
 
 def begin(pelican: Any) -> None:
     """A new build: a fresh cache session and body tracking."""
+    timings.clear()
+    marks.clear()
+    marks["initialized"] = time.perf_counter()
     cache.start(pelican.settings)
     incremental.begin_build()
 
 
-def after_output(generator: Any) -> None:
-    """Pelican's static generator writes last: wrap it to finish the output phase."""
-    if not isinstance(generator, StaticGenerator):
-        return
-    generate_output = generator.generate_output
+def _timed(name: str, method: Any) -> Any:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            marks[f"{name}:end"] = time.perf_counter()
+            timings[name] = timings.get(name, 0.0) + marks[f"{name}:end"] - start
 
-    def generate_and_finish(writer: Any) -> None:
-        generate_output(writer)
-        incremental.remove_stale(generator.output_path)
+    return run
 
-    generator.generate_output = generate_and_finish
+
+def instrument(generator: Any) -> None:
+    """Time both phases of every generator; finish the output phase after the last.
+
+    Pelican's static generator writes last: after it, pages a recycled staging tree
+    still holds that this build did not write are removed.
+    """
+    kind = type(generator).__name__
+    if hasattr(generator, "generate_context"):
+        generator.generate_context = _timed(f"{kind}.generate_context", generator.generate_context)
+    if hasattr(generator, "generate_output"):
+        generate = generator.generate_output
+
+        def generate_and_flush(writer: Any) -> None:
+            if not isinstance(writer, incremental.IncrementalWriter):
+                generate(writer)
+                return
+            if not getattr(generator, "incremental_output", False):
+                generate(writer)
+                writer.flush()  # pages queued for rendering in parallel
+            elif not writer.reuse_generator(kind):  # else all of it is as last time
+                with writer.recording(kind):
+                    generate(writer)
+                    writer.flush()
+
+        generator.generate_output = _timed(f"{kind}.generate_output", generate_and_flush)
+    if isinstance(generator, StaticGenerator):
+        generate_output = generator.generate_output
+
+        def generate_and_finish(writer: Any) -> None:
+            generate_output(writer)
+            incremental.remove_stale(generator.output_path)
+            marks["output:end"] = time.perf_counter()
+
+        generator.generate_output = generate_and_finish
+
+
+def writer_created(pelican: Any) -> type:
+    marks["writer"] = time.perf_counter()
+    return incremental.use_incremental_writer(pelican)
 
 
 def save_cache(_pelican: Any) -> None:
@@ -49,8 +99,9 @@ def register() -> None:
     # Tag, category and author lists with O(1) membership (Pelican tests it per article).
     signals.article_generator_finalized.connect(speedups.index_taxonomies)
     # Our writer: only changed bytes are written; unaffected pages are not re-rendered.
-    signals.get_writer.connect(incremental.use_incremental_writer)
-    # After the last generator's output: drop pages a recycled staging tree still holds.
-    signals.generator_init.connect(after_output)
+    signals.get_writer.connect(writer_created)
+    # Time each generator; after the last one's output, drop pages a recycled staging
+    # tree still holds.
+    signals.generator_init.connect(instrument)
     # Keep what was read for the next build (tools/build.py saves it on failures too).
     signals.finalized.connect(save_cache)

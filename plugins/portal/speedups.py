@@ -184,6 +184,9 @@ def install() -> None:
     if _installed:
         return
     _installed = True
+    # Pelican's article pages, lists and feeds all go through the writer: a build that
+    # changed nothing they use reuses them as a whole (portal.performance).
+    generators.ArticlesGenerator.incremental_output = True
     Content.url = _cached_url_setting("url")
     Content.save_as = _cached_url_setting("save_as")
     generators.process_translations = process_translations

@@ -263,6 +263,18 @@ def city_changed(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -
 
 
 @pytest.fixture(scope="session")
+def city_body_edited(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
+    """Only a city's profile text: the feeds and article pages are reused whole."""
+
+    def change(s: Scenario) -> None:
+        city = sorted((s.content / "cities").glob("*.md"))[1]
+        corpus.edit_body(city, "The city opened a digital service centre.")
+        s.notes["city"] = city.stem
+
+    return run_scenario(tmp_path_factory, base_content, "city-body", change, recycled=True)
+
+
+@pytest.fixture(scope="session")
 def template_changed(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
     def change(s: Scenario) -> None:
         footer = s.root / "theme" / "templates" / "partials" / "footer.html"
@@ -282,8 +294,8 @@ def setting_changed(tmp_path_factory: pytest.TempPathFactory, base_content: Path
                         lambda s: {"SITESUBTITLE": "A subtitle set for this test"})
 
 
-SCENARIOS = ["edited", "added", "deleted", "renamed", "city_changed", "template_changed",
-             "setting_changed"]
+SCENARIOS = ["edited", "added", "deleted", "renamed", "city_changed", "city_body_edited",
+             "template_changed", "setting_changed"]
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -311,6 +323,15 @@ def test_a_rebuild_with_nothing_changed_renders_nothing_and_keeps_every_inode(ed
     assert sorted(before) == sorted(after)
     changed = sorted(name for name in before if before[name] != after[name])
     assert changed == [], f"files rewritten although nothing changed: {changed[:10]}"
+
+
+def test_a_city_text_edit_renders_the_city_page_and_reuses_the_feeds(city_body_edited):
+    scenario = city_body_edited
+    assert not scenario.full
+    assert scenario.rendered and all(
+        name.startswith(f"cities/{scenario.notes['city']}/") for name in scenario.rendered
+    ), scenario.rendered
+    assert scenario.stats["skipped"] > 100
 
 
 def test_editing_a_body_renders_only_the_pages_that_show_it(edited):
@@ -365,3 +386,44 @@ def test_a_failed_incremental_build_leaves_the_output_untouched(failed):
     assert inodes(failed["output"]) == failed["before_inodes"]
     leftovers = [p.name for p in failed["output"].parent.iterdir() if p.name.startswith(".output")]
     assert leftovers == []
+
+
+@pytest.fixture(scope="session")
+def parallel_and_serial(tmp_path_factory: pytest.TempPathFactory,
+                        base_content: Path) -> dict[str, Any]:
+    """The corpus rendered by two worker processes, and in-process: same bytes."""
+    root = tmp_path_factory.mktemp("incremental-parallel")
+    outputs = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(incremental, "PARALLEL_MIN", 1)  # the small corpus, on every CPU
+        for name, workers in (("parallel", 2), ("serial", 1)):
+            overrides = {"CACHE_PATH": str(root / f"cache-{name}"),
+                         "PERFORMANCE": {"workers": workers}}
+            build_site(base_content, root / name, overrides=overrides)
+            outputs[name] = root / name
+            outputs[f"{name}-stats"] = dict(incremental.current().stats)
+        shutil.copytree(ROOT / "theme", root / "theme")
+        template = root / "theme" / "templates" / "city.html"
+        text = template.read_text(encoding="utf-8")
+        template.write_text(
+            text.replace("{% endblock content %}", "{{ no_such_city.here }}{% endblock content %}"),
+            encoding="utf-8",
+        )
+        with pytest.raises(BuildError) as raised:
+            build_site(base_content, root / "broken", overrides={
+                "CACHE_PATH": str(root / "cache-parallel"), "THEME": str(root / "theme"),
+                "PERFORMANCE": {"workers": 2}})
+    outputs["error"] = str(raised.value)
+    outputs["broken"] = root / "broken"
+    return outputs
+
+
+def test_pages_rendered_by_worker_processes_are_the_same_bytes(parallel_and_serial):
+    assert parallel_and_serial["parallel-stats"]["rendered"] > 100
+    assert parallel_and_serial["parallel-stats"] == parallel_and_serial["serial-stats"]
+    assert_same_tree(parallel_and_serial["parallel"], parallel_and_serial["serial"])
+
+
+def test_a_template_error_in_a_worker_fails_the_build_and_names_it(parallel_and_serial):
+    assert "no_such_city" in parallel_and_serial["error"]
+    assert not parallel_and_serial["broken"].exists()

@@ -136,3 +136,11 @@ def test_unknown_performance_keys_are_named(caplog):
     assert cache.performance_settings({"PERFORMANCE": {"workers": 3}})["workers"] == 3
     cache.performance_settings({"PERFORMANCE": {"wokers": 3}})
     assert "wokers" in caplog.text
+
+
+def test_a_file_touched_without_a_change_is_still_a_hit(site):
+    _read(site["settings"], site["path"])
+    site["path"].write_bytes(site["path"].read_bytes())  # new mtime and ctime, same bytes
+    _html, _metadata, session = _read(site["settings"], site["path"])
+    assert session.stats == {"hits": 1, "read": 0, "parallel": 0}
+    assert session.stored["articles/story.md"].stamp == cache.stamp_of(str(site["path"]))

@@ -28,17 +28,23 @@ def writer_for(settings: dict, output: Path, previous: Path | None = None):
     return incremental.IncrementalWriter(str(output), settings=settings)
 
 
+def write(writer, name: str, template: str, **kwargs) -> None:
+    """Write one page now (the writer queues renders until flushed)."""
+    writer.write_file(name, Template(template), {"localsiteurl": ""}, **kwargs)
+    writer.flush()
+
+
 def test_same_bytes_keep_the_inode_and_new_bytes_get_a_new_one(settings, tmp_path):
     output = tmp_path / "out"
     writer = writer_for(settings, output)
-    writer.write_file("a/index.html", Template("A {{ x }}"), {"localsiteurl": ""}, x=1)
+    write(writer, "a/index.html", "A {{ x }}", x=1)
     first = os.stat(output / "a" / "index.html").st_ino
     writer = writer_for(settings, output)
-    writer.write_file("a/index.html", Template("A {{ x }}"), {"localsiteurl": ""}, x=1)
+    write(writer, "a/index.html", "A {{ x }}", x=1)
     assert os.stat(output / "a" / "index.html").st_ino == first
     assert writer.state.stats["unchanged"] == 1 and not writer.state.changed
     writer = writer_for(settings, output)
-    writer.write_file("a/index.html", Template("A {{ x }}"), {"localsiteurl": ""}, x=2)
+    write(writer, "a/index.html", "A {{ x }}", x=2)
     assert (output / "a" / "index.html").read_text() == "A 2"
     assert os.stat(output / "a" / "index.html").st_ino != first
     assert writer.state.changed == {"a/index.html"}
@@ -47,11 +53,10 @@ def test_same_bytes_keep_the_inode_and_new_bytes_get_a_new_one(settings, tmp_pat
 def test_into_a_staging_folder_unchanged_pages_are_links_to_the_previous_output(settings,
                                                                                 tmp_path):
     previous, staging = tmp_path / "out", tmp_path / "staging"
-    writer_for(settings, previous).write_file("p/index.html", Template("same"),
-                                              {"localsiteurl": ""})
+    write(writer_for(settings, previous), "p/index.html", "same")
     writer = writer_for(settings, staging, previous)
-    writer.write_file("p/index.html", Template("same"), {"localsiteurl": ""})
-    writer.write_file("q/index.html", Template("new"), {"localsiteurl": ""})
+    write(writer, "p/index.html", "same")
+    write(writer, "q/index.html", "new")
     assert os.stat(staging / "p" / "index.html").st_ino == os.stat(
         previous / "p" / "index.html").st_ino
     assert (staging / "q" / "index.html").read_text() == "new"
@@ -59,9 +64,9 @@ def test_into_a_staging_folder_unchanged_pages_are_links_to_the_previous_output(
 
 def test_a_second_write_of_one_file_fails_as_in_pelican(settings, tmp_path):
     writer = writer_for(settings, tmp_path / "out")
-    writer.write_file("x.html", Template("1"), {"localsiteurl": ""})
+    write(writer, "x.html", "1")
     with pytest.raises(RuntimeError, match="already written"):
-        writer.write_file("x.html", Template("2"), {"localsiteurl": ""})
+        write(writer, "x.html", "2")
 
 
 def test_body_reads_are_recorded_for_the_page_being_rendered(settings, tmp_path):
@@ -69,10 +74,8 @@ def test_body_reads_are_recorded_for_the_page_being_rendered(settings, tmp_path)
     article = Article("<p>Body</p>", {"title": "T", "date": dt.datetime(2020, 1, 1)},
                       settings=settings, source_path=str(tmp_path / "content" / "a.md"))
     writer = writer_for(settings, tmp_path / "out")
-    writer.write_file("with/index.html", Template("{{ article.content }}"),
-                      {"localsiteurl": ""}, article=article)
-    writer.write_file("without/index.html", Template("{{ article.title }}"),
-                      {"localsiteurl": ""}, article=article)
+    write(writer, "with/index.html", "{{ article.content }}", article=article)
+    write(writer, "without/index.html", "{{ article.title }}", article=article)
     files = writer.state.files
     assert files["with/index.html"].deps == ("a.md",)
     assert files["without/index.html"].deps == ()
