@@ -73,7 +73,8 @@ class PartialDate:
     @property
     def sort_key(self) -> tuple:
         """Deterministic order: by the earliest moment the date can mean, then by
-        precision (a year before the days in it), exact dates before bounds."""
+        precision (a year before the days in it), exact dates before bounds.
+        """
         minute = (self.time.hour * 60 + self.time.minute) if self.time else -1
         return (
             self.year,
@@ -180,7 +181,7 @@ def parse_partial_date(text: str, tz: dt.tzinfo, *, bound: bool = False) -> Part
 
 def _parse_offset(offset: str) -> dt.tzinfo:
     if offset == "Z":
-        return dt.timezone.utc
+        return dt.UTC
     sign = 1 if offset[0] == "+" else -1
     digits = offset[1:].replace(":", "")
     hours, minutes = int(digits[:2]), int(digits[2:])

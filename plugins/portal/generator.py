@@ -113,7 +113,7 @@ def content_state(item: Any, now: dt.datetime) -> str:
 def account_for_content(context: dict[str, Any], settings: dict[str, Any]) -> None:
     """Record the fate of every article and page, and flag files nobody read."""
     build = report.current()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     published = []
     for path, item in context.get("generated_content", {}).items():
         if item is not None:  # None: rejected by the reader, already accounted
