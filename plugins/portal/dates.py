@@ -72,8 +72,9 @@ class PartialDate:
 
     @property
     def sort_key(self) -> tuple:
-        """Deterministic order: by the earliest moment the date can mean, then by
-        precision (a year before the days in it), exact dates before bounds.
+        """Deterministic order: by the earliest moment the date can mean.
+
+        Then by precision (a year before the days in it), exact dates before bounds.
         """
         minute = (self.time.hour * 60 + self.time.minute) if self.time else -1
         return (

@@ -661,14 +661,12 @@ def _check_record(record: Record) -> list[Problem]:
                     "is required when Signed is unknown",
                 )
             )
-        if record.signed is not None and record.reported is not None:
-            if record.reported < record.signed:
-                problem("Reported", "is before Signed")
+        if record.signed and record.reported and record.reported < record.signed:
+            problem("Reported", "is before Signed")
         if not record.title:
             record.title = " – ".join(p.replace("-", " ").title() for p in record.parties)
-    elif isinstance(record, Event):
-        if record.end and record.start and record.end < record.start:
-            problem("End", "is before Start")
+    elif isinstance(record, Event) and record.end and record.start and record.end < record.start:
+        problem("End", "is before Start")
     return problems
 
 

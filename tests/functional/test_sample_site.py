@@ -72,7 +72,8 @@ def test_moscow_mou_shows_no_invented_date(sample_output: Path):
 
 
 def test_german_translation_links_to_the_english_original(sample_output: Path):
-    page = html.fromstring(read_page(sample_output, "de/news/2009/07/seoul-absichtserklaerungen-juni/"))
+    german = "de/news/2009/07/seoul-absichtserklaerungen-juni/"
+    page = html.fromstring(read_page(sample_output, german))
     assert page.get("lang") == "de"
     originals = page.xpath("//a[@hreflang='en']")
     assert originals, "the German article links to its English original"
