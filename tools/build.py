@@ -134,6 +134,7 @@ def build_site(
             spare_manifest = incremental.manifest_file(settings, retired) if retired else None
             if spare_manifest is not None and state.manifest is not None:
                 incremental.save_manifest(state.manifest, spare_manifest)
+        _forget_other_outputs(settings, output)
         if os.environ.get("PORTAL_BUILD_TIMINGS"):
             _write_timings(Path(os.environ["PORTAL_BUILD_TIMINGS"]), started, ran, kept)
     finally:
@@ -167,6 +168,26 @@ def _write_timings(path: Path, started: float, ran: float, kept: float) -> None:
         "reads": dict(session.stats) if session else {},
     }
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def _forget_other_outputs(settings: dict[str, Any], output: Path) -> None:
+    """Drop the spare trees and manifests kept for output folders that are gone."""
+    root = portal_cache.cache_root(settings)
+    owner = incremental.spare_folder(settings, output).with_suffix(".owner")
+    with contextlib.suppress(OSError):
+        owner.write_text(str(output), encoding="utf-8")
+    for marker in root.glob("spare-*.owner"):
+        try:
+            gone = not Path(marker.read_text(encoding="utf-8")).is_dir()
+        except OSError:
+            continue
+        if gone:
+            spare = marker.with_suffix("")
+            shutil.rmtree(spare, ignore_errors=True)
+            for path in (incremental.manifest_file(settings, spare),
+                         incremental.manifest_file(settings, Path(marker.read_text("utf-8")))):
+                path.unlink(missing_ok=True)
+            marker.unlink(missing_ok=True)
 
 
 def _prepare_staging(

@@ -427,3 +427,19 @@ def test_pages_rendered_by_worker_processes_are_the_same_bytes(parallel_and_seri
 def test_a_template_error_in_a_worker_fails_the_build_and_names_it(parallel_and_serial):
     assert "no_such_city" in parallel_and_serial["error"]
     assert not parallel_and_serial["broken"].exists()
+
+
+def test_the_cache_forgets_output_folders_that_are_gone(tmp_path_factory, base_content):
+    root = tmp_path_factory.mktemp("incremental-forget")
+    overrides = {"CACHE_PATH": str(root / "cache"), "PERFORMANCE": {"workers": 1}}
+    for _ in range(2):  # the second build keeps the first output as its spare tree
+        build_site(base_content, root / "first", overrides=overrides)
+    portal_cache = root / "cache" / "portal"
+    assert len(list(portal_cache.glob("spare-*.owner"))) == 1
+    assert [p for p in portal_cache.glob("spare-*") if p.is_dir()]
+    shutil.rmtree(root / "first")
+    build_site(base_content, root / "second", overrides=overrides)
+    owners = [p.read_text(encoding="utf-8") for p in portal_cache.glob("spare-*.owner")]
+    assert owners == [str(root / "second")]
+    assert not [p for p in portal_cache.glob("spare-*") if p.is_dir()]
+    assert len(list(portal_cache.glob("output-*.pickle"))) == 1
