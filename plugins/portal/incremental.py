@@ -578,7 +578,7 @@ class IncrementalWriter(Writer):
             record = state.reusable(name)
             if record is not None:
                 handle.discard()
-                _link(state.previous / name, path)  # type: ignore[operator]
+                _link(state.previous / name, path, record.ino)  # type: ignore[operator]
                 self._record(path, name, record.deps)
                 state.stats["skipped"] += 1
             else:
@@ -633,7 +633,7 @@ class IncrementalWriter(Writer):
         for file, record in records:
             path = os.path.join(self.output_path, file)
             self._written_files.add(path)
-            _link(state.previous / file, path)
+            _link(state.previous / file, path, record.ino)
             state.files[file] = record
         state.generators[name] = (list(files), set(deps))
         state.stats["skipped"] += len(files)
@@ -870,8 +870,18 @@ def _replace(path: str, data: bytes) -> None:
         raise
 
 
-def _link(source: Path, path: str) -> None:
-    """Make `path` a hard link to `source` (replacing whatever `path` was)."""
+def _link(source: Path, path: str, ino: int | None = None) -> None:
+    """Make `path` a hard link to `source` (replacing whatever `path` was).
+
+    `ino`: the inode `source` is known to have; a recycled staging folder often
+    holds that very file already, which one lstat() then tells.
+    """
+    if ino is not None:
+        try:
+            if os.lstat(path).st_ino == ino:
+                return
+        except FileNotFoundError:
+            pass
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
         os.link(source, path)
