@@ -12,19 +12,22 @@ exactly and only changes how it is computed:
 - `ArticlesGenerator._build_period_archives`: `a in dates` per period is O(N²).
 - Tag, category and author article lists get O(1) membership, since Pelican's
   `generate_tags` & co. test `article in articles` for every article of every tag.
+- `get_date` for the plain `YYYY-MM-DD` that Pelican finds in every dated file name
+  (FILENAME_METADATA) skips dateutil's general parser.
 """
 
 from __future__ import annotations
 
 import calendar
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from pelican import generators, utils
+from pelican import generators, readers, utils
 from pelican.contents import Content
 
 logger = logging.getLogger(__name__)
@@ -164,6 +167,20 @@ def _build_period_archives(
     return period_archives
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def get_date(string: str) -> Any:
+    """`pelican.utils.get_date`, with a fast path for a plain ISO day."""
+    match = _ISO_DAY.fullmatch(string)
+    if match is None:
+        return utils.get_date(string)
+    try:
+        return utils.SafeDatetime(*map(int, match.groups()))
+    except ValueError:
+        raise ValueError(f"{string!r} is not a valid date") from None
+
+
 def index_taxonomies(generator: generators.ArticlesGenerator) -> None:
     """Give tag, category and author article lists O(1) `in` (signal receiver)."""
     if isinstance(generator.tags, dict):
@@ -190,4 +207,5 @@ def install() -> None:
     Content.url = _cached_url_setting("url")
     Content.save_as = _cached_url_setting("save_as")
     generators.process_translations = process_translations
+    readers.get_date = get_date
     generators.ArticlesGenerator._build_period_archives = _build_period_archives

@@ -81,3 +81,20 @@ def test_urls_are_cached_and_follow_changes(settings):
     assert article.url == article.settings["DRAFT_URL"].format(slug="renamed")
     article.override_save_as = "elsewhere/index.html"
     assert article.save_as == "elsewhere/index.html"
+
+
+@pytest.mark.parametrize("text", ["2009-07-13", "2024-02-29", "2001-12-31", "2009-07-13 14:30",
+                                  "13 July 2009"])
+def test_get_date_matches_pelicans(text):
+    from pelican.utils import get_date
+
+    assert speedups.get_date(text) == get_date(text)
+    assert type(speedups.get_date(text)) is type(get_date(text))
+
+
+def test_get_date_rejects_impossible_days_like_pelican():
+    from pelican.utils import get_date
+
+    for parse in (speedups.get_date, get_date):
+        with pytest.raises(ValueError, match="not a valid date"):
+            parse("2009-02-30")
