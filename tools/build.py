@@ -88,6 +88,7 @@ def build_site(
     _ensure_logging(verbose)
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(output)
     staging = output.with_name(f".{output.name}-building-{secrets.token_hex(4)}")
     try:
         settings = load_settings(settings_file, content, staging, overrides)
@@ -168,6 +169,16 @@ def _write_timings(path: Path, started: float, ran: float, kept: float) -> None:
         "reads": dict(session.stats) if session else {},
     }
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def _remove_abandoned(output: Path, age: float = 3600.0) -> None:
+    """Staging and retired folders of builds that were killed (older than `age` s)."""
+    now = time.time()
+    for pattern in (f".{output.name}-building-*", f".{output.name}-retired-*"):
+        for folder in output.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                if folder.is_dir() and now - folder.stat().st_mtime > age:
+                    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _forget_other_outputs(settings: dict[str, Any], output: Path) -> None:

@@ -443,3 +443,16 @@ def test_the_cache_forgets_output_folders_that_are_gone(tmp_path_factory, base_c
     assert owners == [str(root / "second")]
     assert not [p for p in portal_cache.glob("spare-*") if p.is_dir()]
     assert len(list(portal_cache.glob("output-*.pickle"))) == 1
+
+
+def test_folders_of_killed_builds_are_removed_later(tmp_path_factory, base_content):
+    root = tmp_path_factory.mktemp("incremental-killed")
+    abandoned = root / ".site-building-deadbeef"
+    (abandoned / "news").mkdir(parents=True)
+    young = root / ".site-building-running"
+    young.mkdir()
+    old = 1_000_000_000
+    os.utime(abandoned, (old, old))
+    build_site(base_content, root / "site", overrides={"CACHE_PATH": str(root / "cache")})
+    assert not abandoned.exists()
+    assert young.exists()  # perhaps a build running right now
