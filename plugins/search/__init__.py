@@ -10,7 +10,9 @@
   with Pagefind's JS API; `search_url()` gives templates the page's URL in the
   current language. Without JavaScript the page links to the listings instead.
 - On `finalized` (the staging folder, before it replaces output/), Pagefind
-  indexes the output into `/pagefind/`; any failure fails the build.
+  indexes the content pages into `/pagefind/`, in shards that a rebuild takes
+  over from the last good build when their pages did not change (pagefind.py);
+  any failure fails the build.
 
 Content-Security-Policy: the search page needs, beyond `default-src 'self'`,
     script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'
@@ -40,7 +42,7 @@ from portal.model import WARNING, Problem
 from .config import SearchConfig, read_config
 from .filters import SearchEntry, describe
 from .page import SearchPageGenerator
-from .pagefind import SearchIndexError, build_index, read_summary
+from .pagefind import SearchIndexError, SiteIndex, build_index
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +50,8 @@ logger = logging.getLogger(__name__)
 @dataclass
 class _Build:
     config: SearchConfig | None = None
-    expected_pages: int | None = None  # content pages marked data-pagefind-body
+    content_pages: list[str] | None = None  # output files marked data-pagefind-body
+    index: SiteIndex | None = None  # what indexing did in this build
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -95,51 +98,56 @@ def add_generator(_pelican: Any) -> type | None:
     return SearchPageGenerator if _build.config is not None else None
 
 
-def count_content(generators: list[Any]) -> None:
-    """How many pages the index should hold: every content page, in every language."""
+def list_content(generators: list[Any]) -> None:
+    """The pages the index must hold: every content page, in every language."""
     context = generators[0].context
     portal = context.get("portal")
-    groups = [*context.get("articles", []), *context.get("pages", [])]
-    groups += context.get("hidden_pages", [])
-    count = sum(1 + len(item.translations) for item in groups)
+    items = [*context.get("articles", []), *context.get("pages", [])]
+    items += context.get("hidden_pages", [])
+    items += [translation for item in items for translation in item.translations]
     if portal is not None:
-        count += len(portal.cities) + len(portal.mous) + len(portal.events)
-    _build.expected_pages = count
+        items += [*portal.cities.values(), *portal.mous, *portal.events]
+    _build.content_pages = [item.save_as for item in items if item.save_as]
 
 
 def index_site(pelican: Any) -> None:
-    """Pagefind over the written site; a failure fails the build."""
+    """Pagefind over the written content pages; a failure fails the build."""
     config = _build.config
-    if config is None:
+    if config is None or _build.content_pages is None:
         return
     build = report.current()
     output = Path(pelican.output_path)
-    # No HTML page changed since the last good build: its index is still right.
-    previous = incremental.unchanged_since_previous(output)
+    state = incremental.current()
+    previous = state.previous if state is not None else None
     try:
-        if previous is not None and (previous / config.bundle_dir).is_dir():
-            incremental.link_tree(previous / config.bundle_dir, output / config.bundle_dir)
-            summary = read_summary(output / config.bundle_dir)
-        else:
-            summary = build_index(output, config)
+        index = build_index(output, _build.content_pages, config, previous)
     except SearchIndexError as exc:
         build.add_problems([Problem("plugins/search", 1, "pagefind", str(exc))])
         raise report.BuildFailed(build) from None
-    expected = _build.expected_pages
-    if expected is not None and summary.pages != expected:
+    _build.index = index
+    expected = len(_build.content_pages)
+    if index.pages != expected:
         build.add_problems(
             [
                 Problem(
                     "plugins/search",
                     1,
                     "pagefind",
-                    f"indexed {summary.pages} pages but the site has {expected} content "
+                    f"indexed {index.pages} pages but the site has {expected} content "
                     "pages: a content template lacks data-pagefind-body, or a listing has it",
                     WARNING,
                 )
             ]
         )
-    logger.info("search: Pagefind indexed %d pages into /%s/", summary.pages, config.bundle_dir)
+    logger.info(
+        "search: Pagefind indexed %d pages into /%s/ (%d shards, %d taken over unchanged)",
+        index.pages, config.bundle_dir, len(index.shards), len(index.reused),
+    )  # fmt: skip
+
+
+def last_index() -> SiteIndex | None:
+    """What the last build in this process indexed and took over (for tests and logs)."""
+    return _build.index
 
 
 def register() -> None:
@@ -149,7 +157,7 @@ def register() -> None:
     signals.generator_init.connect(install)
     # The search page in each site language.
     signals.get_generators.connect(add_generator)
-    # Count the content pages the index must hold, before writing.
-    signals.all_generators_finalized.connect(count_content)
+    # List the content pages the index must hold, before writing.
+    signals.all_generators_finalized.connect(list_content)
     # After everything is written (the staging folder, before the swap): the index.
     signals.finalized.connect(index_site)

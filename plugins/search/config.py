@@ -19,7 +19,10 @@ DEFAULTS: dict[str, Any] = {
     # None: DEFAULT_LANG. "": one index per page language (Pagefind's default; a
     # search page then finds only pages in its own language).
     "index_language": None,
-    "timeout": 600,  # seconds Pagefind may take before the build fails
+    "timeout": 600,  # seconds Pagefind may take before the build fails (per shard)
+    # Pages per index shard (pagefind.py): bounds Pagefind's memory (~220 KB a page)
+    # and what a rebuild re-indexes; the search page merges the shards.
+    "shard_pages": 1500,
 }
 
 
@@ -34,6 +37,7 @@ class SearchConfig:
     default_lang: str
     languages: tuple[str, ...]
     timeout: float
+    shard_pages: int = DEFAULTS["shard_pages"]
 
     def url(self, lang: str) -> str:
         """The search page's URL (relative to SITEURL) in `lang`."""
@@ -56,6 +60,9 @@ def read_config(settings: Mapping[str, Any]) -> SearchConfig:
     if not bundle or ".." in bundle.split("/"):
         raise ValueError(f"SEARCH: bundle_dir must be a folder under the output, got {bundle!r}")
     index_language = options["index_language"]
+    shard_pages = options["shard_pages"]
+    if isinstance(shard_pages, bool) or not isinstance(shard_pages, int) or shard_pages < 1:
+        raise ValueError(f"SEARCH: shard_pages must be a whole number above 0, got {shard_pages!r}")
     return SearchConfig(
         bundle_dir=bundle,
         page_url=options["page_url"],
@@ -66,4 +73,5 @@ def read_config(settings: Mapping[str, Any]) -> SearchConfig:
         default_lang=default_lang,
         languages=tuple([default_lang] + [lang for lang in languages if lang != default_lang]),
         timeout=float(options["timeout"]),
+        shard_pages=shard_pages,
     )

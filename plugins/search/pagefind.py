@@ -1,21 +1,46 @@
-"""Running Pagefind over the built site: the index and its scripts in `/pagefind/`.
+"""Running Pagefind over the built site: a sharded index under `/pagefind/`.
 
-Pagefind (PyPI `pagefind[bin]`, the binary inside the wheel) reads every HTML file
-of the output. Only elements marked `data-pagefind-body` are indexed (articles,
-pages, cities, MOUs, events; listings are not), and the
-`data-pagefind-filter`/`data-pagefind-meta` elements that
-`partials/head_search.html` puts in `<head>` give each page its filters.
+Pagefind (PyPI `pagefind[bin]`, the binary inside the wheel) indexes the content
+pages — articles, pages, cities, MOUs, events: the pages marked
+`data-pagefind-body`; the `data-pagefind-filter`/`data-pagefind-meta` elements
+that `partials/head_search.html` puts in `<head>` give each page its filters.
+
+The index is split into shards of at most `SEARCH["shard_pages"]` pages, each a
+complete Pagefind bundle in `/pagefind/shard-<n>/`, listed in
+`/pagefind/shards.json`; the search page loads the first and merges the others
+(`pagefind.mergeIndex`, which shares the first one's WebAssembly). Why:
+
+- memory: Pagefind holds a whole index in memory (about 220 KB per page, 3.3 GB
+  for 14,000 pages); one shard at a time bounds that by the shard;
+- rebuilds: a shard whose pages are exactly the files of the last good build
+  (the same names, each the same file — the portal's writer hard-links a page whose
+  bytes did not change — or the same bytes) is taken over from that build, so
+  editing one article re-indexes one shard, not the site.
+
+A page's shard comes from a hash of its file name, so adding or deleting a page
+changes one shard, and the shards are alike (Pagefind ranks with per-index word
+statistics). The number of shards is `ceil(pages / shard_pages)`; when it changes
+(every `shard_pages` pages added), every shard is indexed again, once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 from .config import SearchConfig
+
+SHARDS_FILE = "shards.json"  # in the bundle folder: which shards the search page merges
+SHARDS_FORMAT = 1  # bump when what a shard's digest covers changes
 
 
 class SearchIndexError(Exception):
@@ -29,29 +54,102 @@ class IndexSummary:
     languages: tuple[str, ...]
 
 
-def pagefind_command(output: Path, config: SearchConfig) -> list[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(output),
-        "--output-subdir",
-        config.bundle_dir,
-        "--quiet",
-    ]
+@dataclass(frozen=True)
+class Shard:
+    number: int
+    pages: tuple[str, ...]  # output names (`news/2009/07/x/index.html`), sorted
+
+    @property
+    def folder(self) -> str:
+        """The shard's bundle, relative to the bundle folder."""
+        return f"shard-{self.number}"
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """What one build's indexing did."""
+
+    shards: tuple[Shard, ...]
+    pages: int  # pages Pagefind says it indexed, over all shards
+    languages: tuple[str, ...]
+    reused: tuple[int, ...]  # shard numbers taken over from the last good build
+
+
+def shard_count(pages: int, shard_pages: int) -> int:
+    return max(1, math.ceil(pages / shard_pages))
+
+
+def shard_of(name: str, count: int) -> int:
+    """The shard of output file `name`: stable while the number of shards is."""
+    return int.from_bytes(hashlib.sha1(name.encode("utf-8")).digest()[:8], "big") % count
+
+
+def plan_shards(pages: Iterable[str], shard_pages: int) -> tuple[Shard, ...]:
+    names = sorted(set(pages))
+    count = shard_count(len(names), shard_pages)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for name in names:
+        groups[shard_of(name, count)].append(name)
+    return tuple(Shard(number, tuple(group)) for number, group in enumerate(groups))
+
+
+def pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def pagefind_options(config: SearchConfig) -> list[str]:
+    """Pagefind's options besides where to read and write."""
+    options = ["--quiet"]
     if config.index_language:
-        command += ["--force-language", config.index_language]
-    return command
+        options += ["--force-language", config.index_language]
+    return options
 
 
-def build_index(output: Path, config: SearchConfig) -> IndexSummary:
-    """Index `output`; raises SearchIndexError naming what went wrong."""
-    command = pagefind_command(output, config)
+def pagefind_command(site: Path, bundle: Path, config: SearchConfig) -> list[str]:
+    return [
+        sys.executable, "-m", "pagefind",
+        "--site", str(site),
+        "--output-path", str(bundle),
+        *pagefind_options(config),
+    ]  # fmt: skip
+
+
+def shard_digest(shard: Shard, count: int, config: SearchConfig) -> str:
+    """Which pages the shard holds and how they are indexed (not what the pages say)."""
+    digest = hashlib.sha1()
+    options = " ".join(pagefind_options(config))
+    digest.update(f"{SHARDS_FORMAT}|{pagefind_version()}|{options}|{shard.number}/{count}".encode())
+    for name in shard.pages:
+        digest.update(b"\0" + name.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def same_pages(shard: Shard, output: Path, previous_output: Path) -> bool:
+    """Whether every page of the shard is the file (or the bytes) the last good build had."""
+    for name in shard.pages:
+        try:
+            now, before = os.stat(output / name), os.stat(previous_output / name)
+        except OSError:
+            return False
+        if (now.st_ino, now.st_dev) == (before.st_ino, before.st_dev):
+            continue  # the writer linked the unchanged page from the last good build
+        if now.st_size != before.st_size:
+            return False
+        if (output / name).read_bytes() != (previous_output / name).read_bytes():
+            return False
+    return True
+
+
+def run_pagefind(site: Path, bundle: Path, config: SearchConfig) -> IndexSummary:
+    """Index the HTML under `site` into `bundle`; raises SearchIndexError saying why not."""
+    command = pagefind_command(site, bundle, config)
     try:
         result = subprocess.run(  # noqa: S603 - our own interpreter and arguments
             command,
-            cwd=output,
+            cwd=site,
             capture_output=True,
             encoding="utf-8",
             errors="replace",
@@ -64,7 +162,7 @@ def build_index(output: Path, config: SearchConfig) -> IndexSummary:
         lines = (result.stderr.strip() or result.stdout.strip()).splitlines()
         detail = "; ".join(lines[-5:]) or "no message"
         raise SearchIndexError(f"Pagefind exited with status {result.returncode}: {detail}")
-    return read_summary(output / config.bundle_dir)
+    return read_summary(bundle)
 
 
 def read_summary(bundle: Path) -> IndexSummary:
@@ -81,3 +179,85 @@ def read_summary(bundle: Path) -> IndexSummary:
     if not (bundle / "pagefind.js").is_file():
         raise SearchIndexError("Pagefind wrote no pagefind.js")
     return IndexSummary(bundle, pages, tuple(sorted(languages)))
+
+
+def _linked_site(output: Path, pages: Sequence[str], site: Path) -> None:
+    """A folder holding just `pages`, as hard links to the output's files."""
+    for name in pages:
+        target = site / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(output / name, target)
+        except OSError:  # another file system: a copy does as well
+            shutil.copy2(output / name, target)
+
+
+def _previous_digests(previous: Path | None) -> dict[str, str]:
+    """Shard folder → digest, as the last good build's `shards.json` lists them."""
+    if previous is None:
+        return {}
+    try:
+        listed = json.loads((previous / SHARDS_FILE).read_text(encoding="utf-8"))
+        if listed.get("format") != SHARDS_FORMAT:
+            return {}
+        return {item["path"].rstrip("/"): item["digest"] for item in listed["shards"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _take_over(previous: Path, target: Path) -> IndexSummary | None:
+    """The last good build's bundle of a shard, hard-linked; None if it is unusable."""
+    try:
+        shutil.copytree(previous, target, copy_function=os.link)
+        return read_summary(target)
+    except (OSError, shutil.Error, SearchIndexError):
+        shutil.rmtree(target, ignore_errors=True)
+        return None
+
+
+def build_index(
+    output: Path, pages: Iterable[str], config: SearchConfig, previous: Path | None = None
+) -> SiteIndex:
+    """Index the content `pages` of `output` into `output/<bundle_dir>/`, shard by shard.
+
+    `previous` is the last good build's output folder: a shard that its
+    `shards.json` lists with the same digest, and whose pages are all unchanged
+    since, is hard-linked from there instead of indexed again.
+    """
+    bundle = output / config.bundle_dir
+    previous_bundle = previous / config.bundle_dir if previous is not None else None
+    if bundle.exists():  # a recycled staging folder may still hold an older index
+        shutil.rmtree(bundle)
+    bundle.mkdir(parents=True)
+    present = [name for name in pages if (output / name).is_file()]
+    shards = plan_shards(present, config.shard_pages)
+    before = _previous_digests(previous_bundle)
+    listed, reused, languages, indexed = [], [], set(), 0
+    for shard in shards:
+        if not shard.pages:
+            continue  # a hash may leave a shard empty on a very small site
+        digest = shard_digest(shard, len(shards), config)
+        target = bundle / shard.folder
+        if (
+            previous is not None
+            and previous_bundle is not None
+            and before.get(shard.folder) == digest
+            and same_pages(shard, output, previous)
+            and (summary := _take_over(previous_bundle / shard.folder, target)) is not None
+        ):
+            reused.append(shard.number)
+        else:
+            site = bundle / f".site-{shard.folder}"  # inside the staging folder: a killed
+            try:  # build leaves it where the abandoned staging folder is cleaned up
+                _linked_site(output, shard.pages, site)
+                summary = run_pagefind(site, target, config)
+            finally:
+                shutil.rmtree(site, ignore_errors=True)
+        indexed += summary.pages
+        languages.update(summary.languages)
+        listed.append({"path": f"{shard.folder}/", "pages": summary.pages, "digest": digest})
+    if not listed:
+        raise SearchIndexError("no content page to index")
+    manifest = {"format": SHARDS_FORMAT, "pagefind": pagefind_version(), "shards": listed}
+    (bundle / SHARDS_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return SiteIndex(shards, indexed, tuple(sorted(languages)), tuple(reused))

@@ -6,7 +6,10 @@ tools/serve.py on 127.0.0.1, Debian's Chromium, `open_page` recording requests.
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,7 +19,9 @@ from lxml import html
 from playwright.sync_api import expect
 
 from tests.browser.conftest import WIDTHS
-from tests.conftest import read_page
+from tests.conftest import SAMPLE_CONTENT, read_page
+from tools.build import build_site
+from tools.serve import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -176,3 +181,47 @@ def test_search_requests_stay_on_the_local_server(open_page, request_log, site_u
     made = request_log.urls[before:]
     assert any("/pagefind/" in url for url in made)
     assert [url for url in request_log.foreign(site_url) if url in made] == []
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The sample site with its search index in shards of 8 pages, served locally."""
+    root = tmp_path_factory.mktemp("sharded-search")
+    output = root / "output"
+    build_site(SAMPLE_CONTENT, output,
+               overrides={"SEARCH": {"shard_pages": 8}, "CACHE_PATH": str(root / "cache")})
+    server = make_server(output, 0)
+    thread = threading.Thread(target=server.serve_forever, name="sharded-server", daemon=True)
+    thread.start()
+    try:
+        yield output, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_a_sharded_index_finds_what_one_index_finds(open_page, browser, sharded_site):
+    output, url = sharded_site
+    shards = json.loads((output / "pagefind" / "shards.json").read_text("utf-8"))["shards"]
+    assert len(shards) >= 4
+    page = open_page()
+    ready(page, "/search/?q=Kathmandu&type=article")
+    wait_for_results(page)
+    expected = result_urls(page)
+
+    context = browser.new_context(base_url=url)
+    try:
+        made: list[str] = []
+        context.on("request", lambda request: made.append(request.url))
+        sharded = context.new_page()
+        ready(sharded, "/search/?q=Kathmandu&type=article")
+        wait_for_results(sharded)
+        assert sorted(result_urls(sharded)) == sorted(expected)
+        assert KATHMANDU_MOU_ARTICLE in expected
+        # Every shard was loaded; the WebAssembly only once, from the first.
+        for shard in shards:
+            assert any(f"/pagefind/{shard['path']}pagefind-entry.json" in u for u in made), shard
+        assert len([u for u in made if u.endswith(".pagefind") and "/wasm." in u]) == 1
+    finally:
+        context.close()

@@ -7,8 +7,8 @@ from scratch into another folder with its own empty cache. The two trees must be
 byte-identical, file for file — nothing is excluded.
 
 One caveat, not ours: Pagefind 1.5 writes its filter values in hash-map order, so
-two clean builds of the same site already differ in `pagefind/filter/*` and the
-`*.pf_meta`/`pagefind-entry.json` that name them. Those few files are compared by
+two clean builds of the same site already differ in each shard's `filter/*` and
+the `*.pf_meta`/`pagefind-entry.json` that name them. Those few files are compared by
 what they say (decoded, order-normalized); every other Pagefind file — fragments,
 index chunks, scripts — byte for byte like the rest of the site.
 """
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import search
 from portal import incremental
 
 from tests.conftest import ROOT
@@ -35,6 +36,8 @@ from tools.build import BuildError, build_site
 pytestmark = pytest.mark.slow
 
 SPEC = corpus.CorpusSpec(articles=26, cities=10, mous=10, events=3, seed=11)
+# About 60 content pages: a search index in several shards (plugins/search/pagefind.py).
+SHARDED = {"SEARCH": {"shard_pages": 16}}
 
 
 @dataclass
@@ -91,16 +94,16 @@ def _pagefind_file(data: bytes) -> Any:
     return _cbor(raw, len(b"pagefind_dcd"))[0]
 
 
-def pagefind_meaning(files: dict[str, bytes]) -> dict[str, Any]:
-    """Pagefind's filter and meta files by content, in a stable order."""
+def pagefind_meaning(files: dict[str, bytes], bundle: str) -> dict[str, Any]:
+    """Pagefind's filter and meta files of one bundle by content, in a stable order."""
     filters = {
         name.rsplit("/", 1)[1].removesuffix(".pf_filter"): _pagefind_file(data)
-        for name, data in files.items() if name.startswith("pagefind/filter/")
+        for name, data in files.items() if name.startswith(f"{bundle}filter/")
     }
-    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    entry = json.loads(files[f"{bundle}pagefind-entry.json"])
     meaning: dict[str, Any] = {}
     for lang, info in sorted(entry["languages"].items()):
-        meta = _pagefind_file(files[f"pagefind/pagefind.{info['hash']}.pf_meta"])
+        meta = _pagefind_file(files[f"{bundle}pagefind.{info['hash']}.pf_meta"])
         version, pages, chunks, filter_refs, *rest = meta
         named = sorted(
             (name, sorted(map(repr, filters[ref][1]))) for name, ref in filter_refs
@@ -112,9 +115,19 @@ def pagefind_meaning(files: dict[str, bytes]) -> dict[str, Any]:
     return meaning
 
 
+def pagefind_bundles(files: dict[str, bytes]) -> list[str]:
+    """The folders (ending in /) of the search index's shards."""
+    return sorted(name.removesuffix("pagefind-entry.json") for name in files
+                  if name.startswith("pagefind/") and name.endswith("/pagefind-entry.json"))
+
+
 def _hash_named(name: str) -> bool:
-    return (name.startswith("pagefind/filter/") or name == "pagefind/pagefind-entry.json"
-            or (name.startswith("pagefind/pagefind.") and name.endswith(".pf_meta")))
+    """A Pagefind file that names filter values in hash-map order (see the top)."""
+    base = name.rsplit("/", 1)[-1]
+    return name.startswith("pagefind/") and (
+        "/filter/" in name or base == "pagefind-entry.json"
+        or (base.startswith("pagefind.") and base.endswith(".pf_meta"))
+    )
 
 
 def inodes(root: Path) -> dict[str, int]:
@@ -127,11 +140,12 @@ def inodes(root: Path) -> dict[str, int]:
 
 def assert_same_tree(rebuilt: Path, clean: Path) -> None:
     a, b = tree(rebuilt), tree(clean)
-    assert ("pagefind/pagefind-entry.json" in a) == ("pagefind/pagefind-entry.json" in b)
-    if "pagefind/pagefind-entry.json" in a:
-        assert pagefind_meaning(a) == pagefind_meaning(b)
-        a = {k: v for k, v in a.items() if not _hash_named(k)}
-        b = {k: v for k, v in b.items() if not _hash_named(k)}
+    bundles = pagefind_bundles(a)
+    assert bundles and bundles == pagefind_bundles(b)
+    for bundle in bundles:
+        assert pagefind_meaning(a, bundle) == pagefind_meaning(b, bundle), bundle
+    a = {k: v for k, v in a.items() if not _hash_named(k)}
+    b = {k: v for k, v in b.items() if not _hash_named(k)}
     assert sorted(a) == sorted(b), (
         f"only in the rebuild: {sorted(set(a) - set(b))[:10]}; "
         f"only in the clean build: {sorted(set(b) - set(a))[:10]}"
@@ -191,7 +205,7 @@ def run_scenario(
     content = root / "content"
     shutil.copytree(base, content)
     scenario = Scenario(root, content, root / "output", root / "clean")
-    overrides: dict[str, Any] = {"CACHE_PATH": str(root / "cache")}
+    overrides: dict[str, Any] = {"CACHE_PATH": str(root / "cache"), **SHARDED}
     if own_theme:
         shutil.copytree(ROOT / "theme", root / "theme")
         overrides["THEME"] = str(root / "theme")
@@ -204,6 +218,7 @@ def run_scenario(
     state = incremental.current()
     assert state is not None
     scenario.stats, scenario.rendered, scenario.full = dict(state.stats), state.rendered, state.full
+    scenario.notes["search_index"] = search.last_index()
     clean_overrides = {**overrides, "CACHE_PATH": str(root / "clean-cache")}
     build_site(content, scenario.clean, overrides=clean_overrides)
     return scenario
@@ -215,9 +230,10 @@ def edited(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scen
 
     def change(s: Scenario) -> None:
         before = inodes(s.output)
-        build_site(s.content, s.output, overrides={"CACHE_PATH": str(s.root / "cache")})
+        build_site(s.content, s.output, overrides={"CACHE_PATH": str(s.root / "cache"), **SHARDED})
         state = incremental.current()
         s.notes["unchanged_stats"] = dict(state.stats)
+        s.notes["unchanged_search"] = search.last_index()
         s.notes["inodes_before"], s.notes["inodes_after"] = before, inodes(s.output)
         article = sorted((s.content / "articles").rglob("*.md"))[3]
         s.notes["article"] = article
@@ -323,6 +339,18 @@ def test_a_rebuild_with_nothing_changed_renders_nothing_and_keeps_every_inode(ed
     assert sorted(before) == sorted(after)
     changed = sorted(name for name in before if before[name] != after[name])
     assert changed == [], f"files rewritten although nothing changed: {changed[:10]}"
+
+
+def test_the_search_index_reindexes_only_the_shard_of_a_changed_page(edited, city_changed):
+    unchanged = edited.notes["unchanged_search"]
+    assert len(unchanged.shards) >= 3
+    assert len(unchanged.reused) == len(unchanged.shards)  # nothing changed: all taken over
+    index = edited.notes["search_index"]
+    slug = re.search(r"^Slug: (.+)$", edited.notes["article"].read_text(encoding="utf-8"), re.M)[1]
+    (shard,) = [s for s in index.shards if any(f"/{slug}/" in page for page in s.pages)]
+    assert sorted(index.reused) == [s.number for s in index.shards if s is not shard]
+    # A renamed city changes its page and the pages of articles and MOUs that name it.
+    assert len(city_changed.notes["search_index"].reused) < len(index.shards) - 1
 
 
 def test_a_city_text_edit_renders_the_city_page_and_reuses_the_feeds(city_body_edited):

@@ -46,17 +46,20 @@ def filters_of(doc: html.HtmlElement) -> dict[str, list[str]]:
 
 
 def test_the_index_holds_every_content_page_in_one_index(sample_output: Path, sample_site):
-    entry = json.loads((sample_output / "pagefind/pagefind-entry.json").read_text("utf-8"))
+    shards = json.loads((sample_output / "pagefind/shards.json").read_text("utf-8"))["shards"]
+    assert [shard["path"] for shard in shards] == ["shard-0/"]  # a small site: one shard
+    bundle = sample_output / "pagefind" / "shard-0"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
     content_files = sum(
         1 for path, state in sample_site.report.files.items()
         if state == "published" and path.split("/")[0] in
         ("articles", "pages", "cities", "mous", "events")
     )
     assert list(entry["languages"]) == ["en"]  # German pages too: one index, a language filter
-    assert entry["languages"]["en"]["page_count"] == content_files
+    assert entry["languages"]["en"]["page_count"] == content_files == shards[0]["pages"]
     assert len(indexed_pages(sample_output)) == content_files
     for name in ("pagefind.js", "pagefind-worker.js", "wasm.en.pagefind"):
-        assert (sample_output / "pagefind" / name).is_file()
+        assert (bundle / name).is_file()
 
 
 @pytest.mark.parametrize("kind", CONTENT_PAGES)

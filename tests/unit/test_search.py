@@ -12,7 +12,15 @@ from portal.index import CityPage, SiteIndex
 from portal.model import CONTENT_TYPES, ModelSettings, RawField, parse_record
 from search.config import read_config
 from search.filters import SearchEntry, entry_for
-from search.pagefind import SearchIndexError, build_index, pagefind_command, read_summary
+from search.pagefind import (
+    SHARDS_FILE,
+    SearchIndexError,
+    build_index,
+    pagefind_command,
+    plan_shards,
+    read_summary,
+    run_pagefind,
+)
 
 MODEL = ModelSettings(timezone=ZoneInfo("Europe/Berlin"), categories=("Cooperation",), tags=())
 
@@ -60,6 +68,9 @@ def test_unknown_and_bad_settings_are_named():
         read_config(settings(SEARCH={"bundle": "x"}))
     with pytest.raises(ValueError, match="bundle_dir must be a folder under the output"):
         read_config(settings(SEARCH={"bundle_dir": "../elsewhere"}))
+    for bad in (0, -3, 2.5, "100", True):
+        with pytest.raises(ValueError, match="shard_pages must be a whole number above 0"):
+            read_config(settings(SEARCH={"shard_pages": bad}))
 
 
 # ------------------------------------------------------------------ filters
@@ -114,29 +125,34 @@ def test_events_cities_and_pages(portal):
 
 
 def test_one_index_for_all_languages_unless_told_otherwise(tmp_path: Path):
-    command = pagefind_command(tmp_path, read_config(settings()))
+    command = pagefind_command(tmp_path / "site", tmp_path / "bundle", read_config(settings()))
     assert command[1:3] == ["-m", "pagefind"]
     assert command[command.index("--force-language") + 1] == "en"
-    assert command[command.index("--output-subdir") + 1] == "pagefind"
-    split = pagefind_command(tmp_path, read_config(settings(SEARCH={"index_language": ""})))
+    assert command[command.index("--site") + 1] == str(tmp_path / "site")
+    assert command[command.index("--output-path") + 1] == str(tmp_path / "bundle")
+    config = read_config(settings(SEARCH={"index_language": ""}))
+    split = pagefind_command(tmp_path, tmp_path, config)
     assert "--force-language" not in split
+
+
+def content_page(title: str, lang: str = "en", text: str = "E-Government in Seoul.") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><title>{title}</title>'
+        '<meta name="search:city" content="Seoul" data-pagefind-filter="city[content]">'
+        f"</head><body><nav>Menu</nav><article data-pagefind-body><h1>{title}</h1>"
+        f"<p>{text}</p></article></body></html>"
+    )
 
 
 def test_pagefind_indexes_only_marked_content_with_its_filters(tmp_path: Path):
     (tmp_path / "a").mkdir()
-    (tmp_path / "a" / "index.html").write_text(
-        '<!DOCTYPE html><html lang="de"><head><title>A</title>'
-        '<meta name="search:city" content="Seoul" data-pagefind-filter="city[content]">'
-        "</head><body><nav>Menu</nav><article data-pagefind-body><h1>Seoul</h1>"
-        "<p>E-Government in Seoul.</p></article></body></html>",
-        encoding="utf-8",
-    )
+    (tmp_path / "a" / "index.html").write_text(content_page("Seoul", "de"), encoding="utf-8")
     (tmp_path / "index.html").write_text(
         "<!DOCTYPE html><html lang='en'><head><title>List</title></head>"
         "<body><p>A listing</p></body></html>",
         encoding="utf-8",
     )
-    summary = build_index(tmp_path, read_config(settings()))
+    summary = run_pagefind(tmp_path, tmp_path / "pagefind", read_config(settings()))
     assert summary.pages == 1
     assert summary.languages == ("en",)  # the German page too, in the one index
     assert (tmp_path / "pagefind" / "pagefind.js").is_file()
@@ -146,7 +162,64 @@ def test_pagefind_indexes_only_marked_content_with_its_filters(tmp_path: Path):
 def test_a_failing_pagefind_is_an_error_naming_its_status(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
     with pytest.raises(SearchIndexError, match="Pagefind exited with status 1"):
-        build_index(tmp_path, read_config(settings()))
+        run_pagefind(tmp_path, tmp_path / "pagefind", read_config(settings()))
+
+
+# ------------------------------------------------------------------ shards
+
+
+def test_pages_are_spread_over_shards_that_adding_a_page_barely_changes():
+    names = [f"news/2009/{n:04d}/index.html" for n in range(1000)]
+    shards = plan_shards(names, 300)
+    assert len(shards) == 4  # ceil(1000 / 300)
+    assert sorted(name for shard in shards for name in shard.pages) == sorted(names)
+    assert all(200 <= len(shard.pages) <= 300 for shard in shards), [len(s.pages) for s in shards]
+    assert plan_shards(reversed(names), 300) == shards  # order does not matter
+    grown = plan_shards([*names, "news/2010/new/index.html"], 300)
+    changed = [a.number for a, b in zip(shards, grown, strict=True) if a.pages != b.pages]
+    assert len(changed) == 1  # the new page's shard only
+    assert len(plan_shards(names[:10], 300)) == 1
+
+
+def build_site_index(output: Path, pages: dict[str, str], previous: Path | None = None):
+    for name, text in pages.items():
+        path = output / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.unlink(missing_ok=True)  # a new file, as the portal's writer makes one
+            path.write_text(text, encoding="utf-8")
+    config = read_config(settings(SEARCH={"shard_pages": 2}))
+    return build_index(output, list(pages), config, previous)
+
+
+def test_the_index_is_sharded_and_unchanged_shards_are_taken_over(tmp_path: Path):
+    pages = {f"p{n}/index.html": content_page(f"Page {n}") for n in range(5)}
+    first = tmp_path / "first"
+    index = build_site_index(first, pages)
+    listed = json.loads((first / "pagefind" / SHARDS_FILE).read_text(encoding="utf-8"))
+    assert [item["path"] for item in listed["shards"]] == ["shard-0/", "shard-1/", "shard-2/"]
+    assert sum(item["pages"] for item in listed["shards"]) == index.pages == 5
+    assert index.reused == ()
+    for item in listed["shards"]:
+        assert (first / "pagefind" / item["path"] / "pagefind.js").is_file()
+    assert not list((first / "pagefind").glob(".site-*"))  # the linked page folders are gone
+
+    # The next build (a copy made of hard links, as the portal's writer keeps pages):
+    # one page changed, so only its shard is indexed again.
+    second = tmp_path / "second"
+    for name in pages:
+        (second / name).parent.mkdir(parents=True)
+        (second / name).hardlink_to(first / name)
+    edited = "p3/index.html"
+    pages[edited] = content_page("Page 3", text="Now about Kathmandu.")
+    index = build_site_index(second, pages, previous=first)
+    edited_shard = next(s.number for s in index.shards if edited in s.pages)
+    assert sorted(index.reused) == sorted({0, 1, 2} - {edited_shard})
+    assert index.pages == 5
+    kept = next(s for s in index.shards if s.number != edited_shard)
+    old, new = (root / "pagefind" / kept.folder / "pagefind.js" for root in (first, second))
+    assert old.stat().st_ino == new.stat().st_ino  # taken over, not indexed again
+    assert json.loads((second / "pagefind" / SHARDS_FILE).read_text(encoding="utf-8")) == listed
 
 
 def test_an_empty_or_missing_index_is_an_error(tmp_path: Path):

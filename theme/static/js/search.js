@@ -27,10 +27,7 @@ async function start(form) {
   ui.status.textContent = messages.msgLoading;
   let pagefind;
   try {
-    const bundle = new URL(form.dataset.bundle, document.baseURI);
-    pagefind = await import(new URL("pagefind.js", bundle).href);
-    await pagefind.options({ basePath: bundle.pathname, excerptLength: 30 });
-    await pagefind.init();
+    pagefind = await loadIndex(new URL(form.dataset.bundle, document.baseURI));
   } catch (error) {
     ui.status.textContent = messages.msgFailed;
     console.error("search: Pagefind did not load", error);
@@ -62,6 +59,25 @@ async function start(form) {
     search({ remember: false });
   });
   search({ remember: false });
+}
+
+// The index comes in shards (plugins/search/pagefind.py), listed in shards.json:
+// load the first, then merge the others into it (they share its WebAssembly).
+async function loadIndex(bundle) {
+  const response = await fetch(new URL("shards.json", bundle));
+  if (!response.ok) {
+    throw new Error(`shards.json: HTTP ${response.status}`);
+  }
+  const [first, ...others] = (await response.json()).shards.map(
+    (shard) => new URL(shard.path, bundle),
+  );
+  const pagefind = await import(new URL("pagefind.js", first).href);
+  await pagefind.options({ basePath: first.pathname, excerptLength: 30 });
+  await pagefind.init();
+  await Promise.all(
+    others.map((shard) => pagefind.mergeIndex(shard.pathname, { excerptLength: 30 })),
+  );
+  return pagefind;
 }
 
 // Fill the form from the address: ?q=kathmandu&city=Seoul
