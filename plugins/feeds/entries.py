@@ -81,8 +81,16 @@ class Entry:
         """Its page, its translations (with hreflang) and its lead image."""
         own = Link(self.url, "alternate", "text/html", self.lang, self.title)
         enclosure = (
-            (Link(self.image.url, "enclosure", self.image.type, None, self.image.alt,
-                  self.image.length),)
+            (
+                Link(
+                    self.image.url,
+                    "enclosure",
+                    self.image.type,
+                    None,
+                    self.image.alt,
+                    self.image.length,
+                ),
+            )
             if self.image
             else ()
         )
@@ -111,6 +119,17 @@ class FeedDocument:
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
+
+
+def article_sort_key(article: Any) -> tuple:
+    """An article entry's `sort_key`, from its header alone (no entry made)."""
+    record = article.record
+    return (record.date, record.id, record.lang)
+
+
+def record_sort_key(page: Any) -> tuple:
+    """A MOU's or event's entry `sort_key`: its record's."""
+    return page.record.sort_key
 
 
 def newest_update(entries: Iterable[Entry], default: dt.datetime) -> dt.datetime:
@@ -192,6 +211,11 @@ class EntryFactory:
             specific += f"/{record.lang}"
         return self._tag(f"{record.date:%Y-%m-%d}", specific)
 
+    def article_updated(self, article: Any) -> dt.datetime:
+        """An article entry's `updated`, from its header alone (no entry made)."""
+        record = article.record
+        return self._zone(record.modified or record.date)
+
     def article(self, article: Any) -> Entry:
         cached = self._cache.get(id(article))
         if cached is not None:
@@ -205,10 +229,10 @@ class EntryFactory:
             url=url,
             lang=record.lang,
             published=self._zone(record.date),
-            updated=self._zone(record.modified or record.date),
+            updated=self.article_updated(article),
             summary=record.summary,
             content_html=absolutize_html(content, url),
-            sort_key=(record.date, record.id, record.lang),
+            sort_key=article_sort_key(article),
             authors=tuple(record.authors),
             categories=self._categories(record),
             image=self._image(record),
@@ -226,9 +250,7 @@ class EntryFactory:
         category = Category(
             slugify(record.category), self.settings.url("category/"), record.category
         )
-        tags = tuple(
-            Category(slugify(tag), self.settings.url("tag/"), tag) for tag in record.tags
-        )
+        tags = tuple(Category(slugify(tag), self.settings.url("tag/"), tag) for tag in record.tags)
         return (category, *tags)
 
     def _image(self, record: Any) -> Enclosure | None:

@@ -19,10 +19,11 @@ from .entries import (
     EntryFactory,
     FeedDocument,
     Link,
+    article_sort_key,
     by_name,
     language_entries,
-    newest_first,
     newest_update,
+    record_sort_key,
 )
 from .ical import render_calendar
 from .jsonfeed import render_json_feed
@@ -118,54 +119,68 @@ class FeedsGenerator(Generator):
     # ------------------------------------------------------------------ output
 
     def generate_output(self, writer: Any) -> None:
+        """Every feed file; entries are made only for the files that are made.
+
+        Membership and order of every feed come from headers alone (dates, ids,
+        categories, tags, cities), and so do the feeds' `updated` dates. A file is
+        therefore made again only when the site digest changed (a full build) or when
+        the body of one of its entries did: every other file is kept from the last
+        good output (`incremental.reuse_file`), with its entries' sources as deps.
+        """
         fs = self.feed_settings
         catalog: Catalog = self.context[CATALOG_KEY]
         portal = self.context["portal"]
         factory = EntryFactory(fs, portal, self.gettext)
         self.entry_cache: dict = {}  # each entry's Atom/RSS element, made once
         articles = list(self.context.get("articles", []))
-        everything = newest_first(factory.article(a) for a in articles)
-        self.site_updated = newest_update(
-            everything, dt.datetime(int(fs.id_date[:4]), 1, 1, tzinfo=fs.timezone)
+        self.site_updated = max(
+            map(factory.article_updated, articles),
+            default=dt.datetime(int(fs.id_date[:4]), 1, 1, tzinfo=fs.timezone),
         )
-        sources: dict[tuple[str, str], Callable[[], Iterable[Entry]]] = {
-            ("all", ""): lambda: everything,
+        sources: dict[tuple[str, str], Callable[[], Iterable[Any]]] = {
+            ("all", ""): lambda: articles,
         }
         for ref in catalog.languages:
-            sources[("lang", ref.key)] = lambda ref=ref: map(
-                factory.article, language_entries(articles, ref.key)
-            )
+            sources[("lang", ref.key)] = lambda ref=ref: language_entries(articles, ref.key)
         for ref in catalog.categories:
-            sources[("category", ref.key)] = lambda ref=ref: map(
-                factory.article, self.categories.get(ref.name, [])
-            )
+            sources[("category", ref.key)] = lambda ref=ref: self.categories.get(ref.name, [])
         for ref in catalog.tags:
-            sources[("tag", ref.key)] = lambda ref=ref: map(
-                factory.article, self.tags.get(ref.name, [])
-            )
+            sources[("tag", ref.key)] = lambda ref=ref: self.tags.get(ref.name, [])
         for ref in catalog.cities:
-            sources[("city", ref.key)] = lambda ref=ref: map(
-                factory.article, portal.articles_by_city.get(ref.key, [])
-            )
-        mou_entries = [factory.mou(page) for page in portal.mous]
-        event_entries = [factory.event(page) for page in portal.events]
-        sources[("mous", "")] = lambda: mou_entries
-        sources[("events", "")] = lambda: event_entries
+            sources[("city", ref.key)] = lambda ref=ref: portal.articles_by_city.get(ref.key, [])
+        sources[("mous", "")] = lambda: portal.mous
+        sources[("events", "")] = lambda: portal.events
+        makers: dict[str, tuple[Callable[[Any], tuple], Callable[[Any], Entry]]] = {
+            "mous": (record_sort_key, factory.mou),
+            "events": (record_sort_key, factory.event),
+        }
+        articles_maker = (article_sort_key, factory.article)
 
         for ref in catalog.all():
-            entries = newest_first(sources[(ref.kind, ref.key)]())
+            sort_key, make = makers.get(ref.kind, articles_maker)
+            items = sorted(sources[(ref.kind, ref.key)](), key=sort_key, reverse=True)
             for fmt in ref.formats:
                 if fmt != "ics":
-                    self.write_feed(ref, fmt, entries)
-        self.write_calendar(catalog.events, list(zip(portal.events, event_entries, strict=True)))
+                    self.write_feed(ref, fmt, items, make)
+        self.write_calendar(catalog.events, portal.events, factory.event)
         self.write_opml(catalog)
         self.write_pages(writer, catalog)
 
-    def _write(self, url: str, data: bytes) -> None:
-        path = os.path.join(self.output_path, *url.split("/"))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        incremental.put_file(path, data)  # a new file only when its bytes changed
+    def _path(self, url: str) -> str:
+        return os.path.join(self.output_path, *url.split("/"))
+
+    def _write(self, url: str, data: bytes, sources: Iterable[Any] = ()) -> None:
+        """Put a file in place (a new file only when its bytes changed).
+
+        `sources`: the content objects whose bodies the file shows.
+        """
+        path = self._path(url)
+        incremental.put_file(path, data, _source_paths(sources))
         logger.debug("feeds: writing %s", path)
+
+    def _reused(self, url: str) -> bool:
+        """True when the last good output's file is still right and is now in place."""
+        return incremental.reuse_file(self._path(url))
 
     def _document(
         self,
@@ -204,27 +219,39 @@ class FeedsGenerator(Generator):
             return render_json_feed(document)
         return render_feed(document, fmt, self.entry_cache)
 
-    def write_feed(self, ref: FeedRef, fmt: str, entries: list[Entry]) -> None:
+    def write_feed(
+        self, ref: FeedRef, fmt: str, items: Sequence[Any], make: Callable[[Any], Entry]
+    ) -> None:
         """The subscription document (newest `max_items`) and RFC 5005 archive pages.
 
+        `items`: the feed's content, newest first; `make` turns one into its entry.
         Archive pages are full pages of `max_items`, numbered oldest first, so a page
         never changes once full. JSON Feed chains the same pages through `next_url`.
         """
         fs = self.feed_settings
         size = fs.max_items
-        pages = len(entries) // size if len(entries) > size else 0
+        pages = len(items) // size if len(items) > size else 0
         media_type = FeedLink(ref, fmt).media_type
         url = ref.url(fmt)
-        links = []
-        if pages:
-            links.append(Link(fs.url(ref.archive_url(fmt, pages)), "prev-archive", media_type))
-        document = self._document(
-            ref, fmt, url, entries[:size], links,
-            next_url=ref.archive_url(fmt, pages) if pages else None,
-        )
-        self._write(url, self._render(document, fmt))
-        oldest_first = entries[::-1]
+        if not self._reused(url):
+            links = []
+            if pages:
+                links.append(Link(fs.url(ref.archive_url(fmt, pages)), "prev-archive", media_type))
+            head = items[:size]
+            document = self._document(
+                ref,
+                fmt,
+                url,
+                [make(item) for item in head],
+                links,
+                next_url=ref.archive_url(fmt, pages) if pages else None,
+            )
+            self._write(url, self._render(document, fmt), head)
+        oldest_first = items[::-1]
         for number in range(1, pages + 1):
+            archive_url = ref.archive_url(fmt, number)
+            if self._reused(archive_url):
+                continue
             chunk = oldest_first[(number - 1) * size : number * size][::-1]
             links = [Link(fs.url(url), "current", media_type)]
             if number > 1:
@@ -235,19 +262,29 @@ class FeedsGenerator(Generator):
                 links.append(
                     Link(fs.url(ref.archive_url(fmt, number + 1)), "next-archive", media_type)
                 )
-            archive_url = ref.archive_url(fmt, number)
             document = self._document(
-                ref, fmt, archive_url, chunk, links, archive=True,
+                ref,
+                fmt,
+                archive_url,
+                [make(item) for item in chunk],
+                links,
+                archive=True,
                 next_url=ref.archive_url(fmt, number - 1) if number > 1 else None,
             )
-            self._write(archive_url, self._render(document, fmt))
+            self._write(archive_url, self._render(document, fmt), chunk)
 
-    def write_calendar(self, ref: FeedRef, events: list[tuple[Any, Entry]]) -> None:
+    def write_calendar(
+        self, ref: FeedRef, events: Sequence[Any], make: Callable[[Any], Entry]
+    ) -> None:
+        """The iCalendar file of `events` (in the site index's order)."""
+        url = ref.url("ics")
+        if self._reused(url):
+            return
         fs = self.feed_settings
         lang = fs.default_lang
         _ = lambda message: self.gettext(lang, message)  # noqa: E731
         data = render_calendar(
-            events,
+            [(page, make(page)) for page in events],
             name=self.title(ref),
             description=_(fs.subtitle),
             url=fs.url("events/"),
@@ -262,9 +299,11 @@ class FeedsGenerator(Generator):
                 ),
             },
         )
-        self._write(ref.url("ics"), data)
+        self._write(url, data, events)
 
     def write_opml(self, catalog: Catalog) -> None:
+        if self._reused(OPML_URL):  # titles, URLs and dates: headers and settings only
+            return
         fs = self.feed_settings
         lang = fs.default_lang
         groups = []
@@ -310,12 +349,13 @@ class FeedsGenerator(Generator):
                 page_lang=lang,
                 page_versions=page_versions,  # the language switcher and hreflang (i18n)
                 feeds_site_url=fs.site_url,
-                feeds_webcal_url="webcal://"
-                + fs.url(catalog.events.url("ics")).split("://", 1)[1],
+                feeds_webcal_url="webcal://" + fs.url(catalog.events.url("ics")).split("://", 1)[1],
                 feeds_hub=fs.websub_hub,
                 feeds_opml_url=OPML_URL,
                 feeds_max_items=fs.max_items,
             )
+            if self._reused(stylesheet_url(lang, fs.default_lang)):  # theme and settings
+                continue
             local = dict(self.context)
             local.update(
                 page_lang=lang,
@@ -323,6 +363,11 @@ class FeedsGenerator(Generator):
                 feeds_page_url=feeds_page_url(lang, fs.default_lang),
             )
             self._write(stylesheet_url(lang, fs.default_lang), xsl.render(local).encode("utf-8"))
+
+
+def _source_paths(sources: Iterable[Any]) -> list[str]:
+    """The content files (relative source paths) of `sources`, for the manifest."""
+    return [path for item in sources if (path := getattr(item, "relative_source_path", None))]
 
 
 def install_feed_links(generator: Any) -> None:

@@ -48,8 +48,13 @@ EntryCache = dict[tuple[str, int], tuple[Entry, str]]
 # (without declarations of their own) fit into any document of their format.
 _ROOT_NS = {
     "atom": {"media": MEDIA_NS, "fh": HISTORY_NS},
-    "rss": {"atom": ATOM_NS, "content": CONTENT_NS, "dc": DC_NS, "media": MEDIA_NS,
-            "fh": HISTORY_NS},
+    "rss": {
+        "atom": ATOM_NS,
+        "content": CONTENT_NS,
+        "dc": DC_NS,
+        "media": MEDIA_NS,
+        "fh": HISTORY_NS,
+    },
 }
 _DECLARATION = re.compile(r'\s+xmlns(?::[A-Za-z_][\w.-]*)?="[^"]*"')
 
@@ -77,9 +82,7 @@ def render_feed(feed: FeedDocument, fmt: Format, cache: EntryCache | None = None
     text = etree.tostring(root, encoding="unicode")
     cut = text.rindex(closing)
     cache = {} if cache is None else cache
-    entries = "".join(
-        f"{indent}{_entry_xml(entry, fmt, cache)}\n" for entry in feed.entries
-    )
+    entries = "".join(f"{indent}{_entry_xml(entry, fmt, cache)}\n" for entry in feed.entries)
     # The metadata ends with a newline and the closing tag's own indentation.
     head, tail = text[:cut].rstrip(" "), text[cut:]
     document = head + entries + indent[2:] + tail

@@ -833,13 +833,14 @@ def _record(state: OutputState, path: str, name: str, deps: tuple[str, ...]) -> 
         state.generators[state.generator][0].append(name)
 
 
-def put_file(path: str | os.PathLike[str], data: bytes) -> None:
+def put_file(path: str | os.PathLike[str], data: bytes, deps: Iterable[str] = ()) -> None:
     """Write an output file as the portal's writer does (for plugins writing files).
 
     For feeds, data files and the like. A new file (temporary name, then renamed)
     only when the bytes differ from the last good build's; otherwise that file is
     hard-linked, keeping its inode and mtime. Never writes into an existing file,
-    which may be shared with output/.
+    which may be shared with output/. `deps`: the content files whose body the data
+    shows, so that `reuse_file` can keep the file while none of them changes.
     """
     path = os.fspath(path)
     state = _state
@@ -851,7 +852,30 @@ def put_file(path: str | os.PathLike[str], data: bytes) -> None:
     if name.startswith("../"):
         _replace(path, data)
         return
-    _put(state, name, path, data, ())
+    _put(state, name, path, data, deps)
+
+
+def reuse_file(path: str | os.PathLike[str]) -> bool:
+    """Link `path` from the last good output if nothing it was made of changed.
+
+    For plugins writing files with `put_file(path, data, deps)`: True when the site
+    digest is unchanged and none of the bodies recorded with the file changed (the
+    file is then in place and recorded, as the writer does for skipped pages);
+    False when the caller must make the file and `put_file` it.
+    """
+    state = _state
+    output = state.settings.get("OUTPUT_PATH") if state is not None else None
+    if state is None or not output or state.previous is None:
+        return False
+    path = os.fspath(path)
+    name = os.path.relpath(path, output).replace(os.sep, "/")
+    record = state.reusable(name)
+    if record is None:
+        return False
+    _link(state.previous / name, path, record.ino)
+    _record(state, path, name, record.deps)
+    state.stats["skipped"] += 1
+    return True
 
 
 def _replace(path: str, data: bytes) -> None:
