@@ -167,6 +167,7 @@ def _write_timings(path: Path, started: float, ran: float, kept: float) -> None:
         "writer": dict(state.stats) if state else {},
         "render": (("full: " if state.full else "incremental: ") + state.reason) if state else "",
         "reads": dict(session.stats) if session else {},
+        "peak_rss_mb": dict(performance.peak_rss),  # the build process's peak after each phase
     }
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 

@@ -11,6 +11,7 @@ writes out when `PORTAL_BUILD_TIMINGS` names a file (the bench does).
 
 from __future__ import annotations
 
+import resource
 import time
 from typing import Any
 
@@ -21,12 +22,14 @@ from . import cache, incremental, speedups
 
 timings: dict[str, float] = {}  # "<Generator>.generate_output" → seconds, this build
 marks: dict[str, float] = {}  # moments of the build (time.perf_counter())
+peak_rss: dict[str, int] = {}  # "<Generator>.<phase>" → the process's peak RSS (MB) after it
 
 
 def begin(pelican: Any) -> None:
     """A new build: a fresh cache session and body tracking."""
     timings.clear()
     marks.clear()
+    peak_rss.clear()
     marks["initialized"] = time.perf_counter()
     cache.start(pelican.settings)
     incremental.begin_build()
@@ -40,6 +43,7 @@ def _timed(name: str, method: Any) -> Any:
         finally:
             marks[f"{name}:end"] = time.perf_counter()
             timings[name] = timings.get(name, 0.0) + marks[f"{name}:end"] - start
+            peak_rss[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
     return run
 
