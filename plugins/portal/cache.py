@@ -17,6 +17,7 @@ an edit affects.
 from __future__ import annotations
 
 import fnmatch
+import gc
 import hashlib
 import importlib.metadata
 import logging
@@ -39,7 +40,7 @@ from .reader import PortalMarkdownReader, decode_utf8, split_header
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 MIN_PARALLEL = 48  # fewer misses than this are read in-process (forking costs more)
 # Libraries whose version changes what the reader (or the templates) produce.
 LIBRARIES = ("pelican", "markdown", "nh3", "jinja2", "markupsafe", "babel", "anyascii",
@@ -146,6 +147,10 @@ def split_digests(data: bytes, relative: str) -> tuple[bytes, bytes]:
 # Cache entries
 
 
+# A file's URL wrappers: (metadata key, ((class, name, slug), ...), is it a list)
+Wrappers = tuple[tuple[str, tuple[tuple[type, str, str], ...], bool], ...]
+
+
 @dataclass
 class Entry:
     """What the reader made of one file."""
@@ -154,9 +159,11 @@ class Entry:
     header: bytes
     body: bytes
     html: str
-    metadata: dict[str, Any]  # URL wrappers encoded (they hold the settings)
+    metadata: dict[str, Any]  # the reader's metadata without its URL wrappers
     problems: list[Problem]
     stamp: tuple[int, ...] = ()  # the file's stat when read; equal stamp: equal bytes
+    # The URL wrappers (they hold the settings): (key, ((class, name, slug), ...), is_list)
+    wrappers: Wrappers = ()
 
 
 def stamp_of(path: str) -> tuple[int, ...]:
@@ -175,37 +182,51 @@ class Failure:
     problems: list[Problem]
 
 
-@dataclass(frozen=True)
-class _Wrapped:
-    cls: type
-    name: str
-    slug: str
+def encode_metadata(metadata: Mapping[str, Any]) -> tuple[dict[str, Any], Wrappers]:
+    """The reader's metadata split into plain values and its URL wrappers.
 
-
-def encode_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
-    """The reader's metadata without settings-bound objects (Category, Tag, Author)."""
-
-    def encode(value: Any) -> Any:
+    Category, Tag and Author objects hold the settings: they are kept as
+    (class, name, slug) and made again, for the current settings, by `decode_metadata`.
+    """
+    plain: dict[str, Any] = {}
+    wrappers = []
+    for key, value in metadata.items():
         if isinstance(value, URLWrapper):
-            return _Wrapped(type(value), value.name, value.slug)
-        if isinstance(value, list):
-            return [encode(v) for v in value]
-        return value
+            wrappers.append((key, ((type(value), value.name, value.slug),), False))
+        elif isinstance(value, list) and value and all(isinstance(v, URLWrapper) for v in value):
+            wrappers.append((key, tuple((type(v), v.name, v.slug) for v in value), True))
+        elif isinstance(value, list) and any(isinstance(v, URLWrapper) for v in value):
+            raise TypeError(f"metadata {key!r} mixes URL wrappers with other values")
+        else:
+            plain[key] = value
+    return plain, tuple(wrappers)
 
-    return {key: encode(value) for key, value in metadata.items()}
 
+def decode_metadata(
+    plain: Mapping[str, Any],
+    wrappers: Wrappers,
+    settings: dict[str, Any],
+    made: dict[tuple[type, str, str], URLWrapper] | None = None,
+) -> dict[str, Any]:
+    """The reader's metadata again, with URL wrappers for `settings`.
 
-def decode_metadata(metadata: Mapping[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
-    def decode(value: Any) -> Any:
-        if isinstance(value, _Wrapped):
-            item = value.cls(value.name, settings)
-            item.slug = value.slug
-            return item
-        if isinstance(value, list):
-            return [decode(v) for v in value]
-        return value
-
-    return {key: decode(value) for key, value in metadata.items()}
+    `made` shares one wrapper per (class, name, slug) across files, as equal wrappers
+    are interchangeable (they hash and compare by slug).
+    """
+    metadata = dict(plain)
+    if made is None:
+        made = {}
+    for key, triples, is_list in wrappers:
+        items = []
+        for triple in triples:
+            item = made.get(triple)
+            if item is None:
+                cls, name, slug = triple
+                item = made[triple] = cls(name, settings)
+                item.slug = slug
+            items.append(item)
+        metadata[key] = items if is_list else items[0]
+    return metadata
 
 
 def compute(reader: PortalMarkdownReader, source_path: str, relative: str,
@@ -223,8 +244,8 @@ def compute(reader: PortalMarkdownReader, source_path: str, relative: str,
         html, metadata = PortalMarkdownReader._read(reader, source_path, relative)
     except ContentError as exc:
         return Failure(digest, header, body, list(exc.problems))
-    return Entry(digest, header, body, html, encode_metadata(metadata), build.problems[before:],
-                 stamp)
+    plain, wrappers = encode_metadata(metadata)
+    return Entry(digest, header, body, html, plain, build.problems[before:], stamp, wrappers)
 
 
 # --------------------------------------------------------------------------
@@ -257,6 +278,15 @@ class Session:
     stats: dict[str, int] = field(
         default_factory=lambda: {"hits": 0, "read": 0, "parallel": 0}
     )
+    # One Category, Tag or Author object per (class, name, slug) for this build's settings
+    wrappers: dict[tuple[type, str, str], URLWrapper] = field(default_factory=dict)
+    frozen: bool = False  # objects alive after loading are exempt from the collector
+
+    def thaw(self) -> None:
+        """Let the collector see the objects frozen at `load` again."""
+        if self.frozen:
+            self.frozen = False
+            gc.unfreeze()
 
     def load(self) -> None:
         if self.loaded:
@@ -268,14 +298,23 @@ class Session:
         if not self.options["cache"]:
             return
         self.path = cache_file(self.settings)
+        collecting = gc.isenabled()
+        gc.disable()  # a cycle search per 700 new objects would triple the time to load
         try:
             with open(self.path, "rb") as handle:
                 version, fingerprint, stored = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
                 AttributeError, ImportError):
             return
+        finally:
+            if collecting:
+                gc.enable()
         if version == CACHE_VERSION and fingerprint == self.fingerprint:
             self.stored = stored
+            # The entries live all build and hold no cycles: keep the collector from
+            # scanning them again and again (until `save`, or the next build's start).
+            gc.freeze()
+            self.frozen = True
 
     def lookup(self, relative: str, digest: bytes) -> Entry | Failure | None:
         entry = self.prefetched.pop(relative, None)
@@ -352,6 +391,7 @@ class Session:
 
     def save(self) -> None:
         """Keep what this build read (and nothing else) for the next one."""
+        self.thaw()
         if self.path is None or not self.loaded:
             return
         keep = {rel: e for rel, e in self.used.items() if isinstance(e, Entry)}
@@ -412,7 +452,8 @@ class CachedPortalReader(PortalMarkdownReader):
         if isinstance(entry, Failure):
             raise ContentError(entry.problems)
         report.current().add_problems(entry.problems)
-        return entry.html, decode_metadata(entry.metadata, self.settings)
+        shared = session.wrappers if self.settings is session.settings else None
+        return entry.html, decode_metadata(entry.metadata, entry.wrappers, self.settings, shared)
 
 
 _session: Session | None = None
@@ -421,6 +462,8 @@ _session: Session | None = None
 def start(settings: dict[str, Any]) -> Session:
     """Begin a build's session (at `initialized`, once settings are final)."""
     global _session
+    if _session is not None:
+        _session.thaw()  # a previous build in this process that never saved
     _session = Session(settings, performance_settings(settings))
     return _session
 

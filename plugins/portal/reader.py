@@ -110,8 +110,14 @@ class PortalMarkdownReader(BaseReader):
         markdown_settings.pop("output_format", None)
         self._md = Markdown(output_format="html", **markdown_settings)
         self.content_root = os.path.abspath(settings["PATH"])
+        self._content_prefix = os.path.join(self.content_root, "")
 
     def relative(self, source_path: str) -> str:
+        """The path from PATH, with `/` (Pelican passes normalised absolute paths)."""
+        if source_path.startswith(self._content_prefix) and os.path.normpath(
+            source_path
+        ) == source_path:
+            return source_path[len(self._content_prefix) :].replace(os.sep, "/")
         return os.path.relpath(os.path.abspath(source_path), self.content_root).replace(
             os.sep, "/"
         )

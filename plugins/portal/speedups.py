@@ -14,12 +14,21 @@ exactly and only changes how it is computed:
   `generate_tags` & co. test `article in articles` for every article of every tag.
 - `get_date` for the plain `YYYY-MM-DD` that Pelican finds in every dated file name
   (FILENAME_METADATA) skips dateutil's general parser.
+- `Content.get_relative_source_path`: Pelican derives it with abspath and relpath on
+  every call (five times per file while reading, more while writing); here each
+  (PATH, source path) pair is derived once per process.
+- `Content.get_static_links` finds no `{static}`/`{attach}` link in a body that does
+  not contain the word, without running the link regex over it.
+- Pelican's file-stamp cache stats every content file twice per read even when it
+  keeps nothing (`CACHE_CONTENT` off); then it no longer stats.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 import logging
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -28,6 +37,7 @@ from operator import attrgetter
 from typing import Any
 
 from pelican import generators, readers, utils
+from pelican.cache import FileStampDataCacher
 from pelican.contents import Content
 
 logger = logging.getLogger(__name__)
@@ -36,6 +46,8 @@ _installed = False
 # Pelican's own versions, for reference (tests compare results with them).
 original_process_translations = utils.process_translations
 original_build_period_archives = generators.ArticlesGenerator._build_period_archives
+original_get_relative_source_path = Content.get_relative_source_path
+original_get_static_links = Content.get_static_links
 
 
 class MemberList(list):
@@ -88,6 +100,70 @@ def _cached_url_setting(key: str) -> property:
 
     get.__doc__ = original.__doc__
     return property(get, original.fset, original.fdel)
+
+
+# --------------------------------------------------------------------------
+# Source paths derived once
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_source_path(content_root: str, source_path: str) -> str:
+    """Pelican's `get_relative_source_path` for an absolute PATH (no cwd involved).
+
+    An absolute path's abspath is its normpath; a path under the root is relative to
+    it by what follows the root's separator.
+    """
+    full = os.path.normpath(os.path.join(content_root, source_path))
+    root = os.path.normpath(content_root)
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if full.startswith(prefix) and len(full) > len(prefix):
+        return utils.posixize_path(full[len(prefix) :])
+    return utils.posixize_path(os.path.relpath(full, root))
+
+
+def get_relative_source_path(self: Content, source_path: str | None = None) -> str | None:
+    """`Content.get_relative_source_path`, derived once per (PATH, source path)."""
+    if not source_path:
+        source_path = self.source_path
+    if source_path is None:
+        return None
+    content_root = self.settings["PATH"]
+    if not (isinstance(content_root, str) and isinstance(source_path, str)
+            and os.path.isabs(content_root)):
+        return original_get_relative_source_path(self, source_path)
+    return _relative_source_path(content_root, source_path)
+
+
+_LINK_KINDS = ("static", "attach")  # the only `{what}` that get_static_links keeps
+
+
+def get_static_links(self: Content) -> set[str]:
+    """`Content.get_static_links`, skipping bodies that cannot hold such a link."""
+    body = self._content
+    if isinstance(body, str) and not any(kind in body for kind in _LINK_KINDS):
+        return set()
+    return original_get_static_links(self)
+
+
+# --------------------------------------------------------------------------
+# Pelican's file-stamp cache, when it keeps nothing
+
+
+def _stamped_get_cached_data(self: FileStampDataCacher, filename: str, default: Any = None) -> Any:
+    """No stat for a file the cache has nothing for (Pelican's answer is `default`)."""
+    if filename not in self._cache:
+        return default
+    return _original_stamped_get(self, filename, default)
+
+
+def _stamped_cache_data(self: FileStampDataCacher, filename: str, data: Any) -> None:
+    """No stat when the cache keeps nothing (`CACHE_CONTENT` off)."""
+    if self._cache_data_policy:
+        _original_stamped_put(self, filename, data)
+
+
+_original_stamped_get = FileStampDataCacher.get_cached_data
+_original_stamped_put = FileStampDataCacher.cache_data
 
 
 # --------------------------------------------------------------------------
@@ -206,6 +282,10 @@ def install() -> None:
     generators.ArticlesGenerator.incremental_output = True
     Content.url = _cached_url_setting("url")
     Content.save_as = _cached_url_setting("save_as")
+    Content.get_relative_source_path = get_relative_source_path
+    Content.get_static_links = get_static_links
+    FileStampDataCacher.get_cached_data = _stamped_get_cached_data
+    FileStampDataCacher.cache_data = _stamped_cache_data
     generators.process_translations = process_translations
     readers.get_date = get_date
     generators.ArticlesGenerator._build_period_archives = _build_period_archives

@@ -67,11 +67,36 @@ def test_url_wrappers_survive_the_round_trip_with_the_current_settings(site):
     settings = site["settings"]
     metadata = {"category": Category("Cooperation", settings),
                 "tags": [Tag("open data", settings)], "title": "T"}
-    decoded = cache.decode_metadata(cache.encode_metadata(metadata), settings)
+    plain, wrappers = cache.encode_metadata(metadata)
+    assert plain == {"title": "T"}
+    assert "settings" not in repr(wrappers)  # nothing settings-bound is kept
+    decoded = cache.decode_metadata(plain, wrappers, settings)
     assert decoded["title"] == "T"
     assert isinstance(decoded["category"], Category) and decoded["category"].slug == "cooperation"
     assert decoded["tags"][0].url == "tag/open-data/"
     assert decoded["tags"][0].settings is settings
+
+
+def test_equal_wrappers_are_made_once_per_build_and_keep_their_slug(site):
+    settings = site["settings"]
+    odd = Tag("open data", settings)
+    odd.slug = "od"  # a slug of its own survives the round trip
+    first = cache.encode_metadata({"tags": [Tag("MOU", settings), odd]})
+    second = cache.encode_metadata(
+        {"tags": [Tag("MOU", settings)], "category": Category("MOU", settings)}
+    )
+    made: dict = {}
+    one = cache.decode_metadata(*first, settings, made)
+    two = cache.decode_metadata(*second, settings, made)
+    assert one["tags"][0] is two["tags"][0]
+    assert isinstance(two["category"], Category) and two["category"] is not two["tags"][0]
+    assert one["tags"][1].slug == "od" and one["tags"][1].name == "open data"
+    assert isinstance(one["tags"], list) and isinstance(two["category"], Category)
+
+
+def test_metadata_mixing_wrappers_and_other_values_is_refused(site):
+    with pytest.raises(TypeError, match="mixes"):
+        cache.encode_metadata({"tags": [Tag("MOU", site["settings"]), "plain"]})
 
 
 def test_a_second_read_comes_from_the_cache_with_the_same_result(site):

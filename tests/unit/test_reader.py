@@ -180,3 +180,16 @@ def test_a_bad_file_is_rejected_with_every_problem(tmp_path: Path):
         (11, "body", ERROR),  # the <script>
     ]
     assert report.current().files == {"articles/2010/2010-07-22-a-story.md": "rejected"}
+
+
+def test_relative_paths_from_any_spelling_of_the_source_path(tmp_path: Path, monkeypatch):
+    content = tmp_path / "content"
+    (content / "articles").mkdir(parents=True)
+    reader = PortalMarkdownReader(load_settings(content=content, output=tmp_path / "out"))
+    root = str(content.resolve())
+    assert reader.relative(f"{root}/articles/a.md") == "articles/a.md"
+    assert reader.relative(f"{root}/pages/../articles/./a.md") == "articles/a.md"
+    assert reader.relative(f"{root}//articles/a.md") == "articles/a.md"
+    assert reader.relative(f"{root}-other/a.md") == "../content-other/a.md"
+    monkeypatch.chdir(content)
+    assert reader.relative("articles/a.md") == "articles/a.md"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 
 import pytest
 from pelican.contents import Article
@@ -98,3 +99,65 @@ def test_get_date_rejects_impossible_days_like_pelican():
     for parse in (speedups.get_date, get_date):
         with pytest.raises(ValueError, match="not a valid date"):
             parse("2009-02-30")
+
+
+@pytest.mark.parametrize("source_path", [
+    "/content/articles/s1.md", "articles/s1.md", "/content/articles/../pages/p.md",
+    "/elsewhere/x.md", "/content//articles/./s1.md", None,
+])
+def test_relative_source_paths_match_pelicans(settings, source_path):
+    article = articles(settings, 1)[0]
+    article.source_path = source_path
+    assert speedups.get_relative_source_path(article) == \
+        speedups.original_get_relative_source_path(article)
+    assert speedups.get_relative_source_path(article, "articles/../x.md") == \
+        speedups.original_get_relative_source_path(article, "articles/../x.md")
+
+
+def test_relative_source_paths_follow_a_relative_content_path(settings, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    article = articles({**settings, "PATH": "content"}, 1)[0]
+    article.source_path = str(tmp_path / "content" / "articles" / "s.md")
+    assert speedups.get_relative_source_path(article) == "articles/s.md"
+    monkeypatch.chdir("/")  # Pelican's answer depends on the working folder here
+    assert speedups.get_relative_source_path(article) == \
+        speedups.original_get_relative_source_path(article)
+
+
+@pytest.mark.parametrize("body", [
+    "<p>No links, not even the word.</p>",
+    '<p><a href="{static}/images/a.png">static</a> <img src="{attach}b.jpg"></p>',
+    '<p>A static page <a href="{filename}/articles/x.md">x</a></p>',
+    '<p><a href="|static|images/a%20b.png">old syntax</a></p>',
+    "",
+])
+def test_static_links_match_pelicans(settings, body):
+    article = articles(settings, 1)[0]
+    article._content = body
+    assert speedups.get_static_links(article) == speedups.original_get_static_links(article)
+
+
+def test_static_links_are_found(settings):
+    article = articles(settings, 1)[0]
+    article._content = '<p><a href="{static}/images/a.png">a</a></p>'
+    assert speedups.get_static_links(article) == {"images/a.png"}
+
+
+def test_the_file_stamp_cache_stats_nothing_when_it_keeps_nothing(settings, tmp_path, monkeypatch):
+    from pelican.cache import FileStampDataCacher
+
+    speedups.install()
+    source = tmp_path / "a.md"
+    source.write_text("x", encoding="utf-8")
+    stats = []
+    off = FileStampDataCacher({**settings, "CACHE_PATH": str(tmp_path)}, "c", False, False)
+    monkeypatch.setattr(off, "_get_file_stamp", lambda name: stats.append(name) or 1.0)
+    off.cache_data(str(source), "data")
+    assert off.get_cached_data(str(source), "default") == "default"
+    assert stats == []
+    on = FileStampDataCacher({**settings, "CACHE_PATH": str(tmp_path)}, "c", True, False)
+    on.cache_data(str(source), "data")
+    assert on.get_cached_data(str(source), "default") == "data"
+    source.write_text("changed", encoding="utf-8")
+    os.utime(source, (1, 1))
+    assert on.get_cached_data(str(source), "default") == "default"  # stale stamp
