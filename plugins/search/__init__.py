@@ -28,7 +28,11 @@ Settings: `SEARCH` in pelicanconf.py; see `config.DEFAULTS`.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +40,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from pelican import signals
-from portal import incremental, report
+from portal import cache, incremental, report
 from portal.model import WARNING, Problem
 
 from .config import SearchConfig, read_config
@@ -110,6 +114,29 @@ def list_content(generators: list[Any]) -> None:
     _build.content_pages = [item.save_as for item in items if item.save_as]
 
 
+def mirrors_folder(settings: dict[str, Any]) -> Path:
+    """Where the shards' page mirrors of this output folder are kept between builds.
+
+    One per final output folder, so two outputs never share one: a build writes
+    into a staging folder, but the output's manifest (named by tools/build.py) is
+    the output's own. Mirrors whose output's manifest is gone (the build forgets
+    outputs that no longer exist) are removed.
+    """
+    build = settings.get("PORTAL_BUILD") or {}
+    owner = str(build.get("manifest") or os.path.abspath(settings["OUTPUT_PATH"]))
+    root = cache.cache_root(settings)
+    mirrors = root / f"search-{hashlib.sha1(owner.encode()).hexdigest()[:16]}"
+    for marker in root.glob("search-*.owner"):
+        with contextlib.suppress(OSError):
+            if marker.with_suffix("") != mirrors and not Path(marker.read_text("utf-8")).exists():
+                shutil.rmtree(marker.with_suffix(""), ignore_errors=True)
+                marker.unlink()
+    if build.get("manifest"):
+        mirrors.parent.mkdir(parents=True, exist_ok=True)
+        mirrors.with_suffix(".owner").write_text(owner, encoding="utf-8")
+    return mirrors
+
+
 def index_site(pelican: Any) -> None:
     """Pagefind over the written content pages; a failure fails the build."""
     config = _build.config
@@ -120,7 +147,9 @@ def index_site(pelican: Any) -> None:
     state = incremental.current()
     previous = state.previous if state is not None else None
     try:
-        index = build_index(output, _build.content_pages, config, previous)
+        index = build_index(
+            output, _build.content_pages, config, previous, mirrors_folder(pelican.settings)
+        )
     except SearchIndexError as exc:
         build.add_problems([Problem("plugins/search", 1, "pagefind", str(exc))])
         raise report.BuildFailed(build) from None

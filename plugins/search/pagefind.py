@@ -181,15 +181,31 @@ def read_summary(bundle: Path) -> IndexSummary:
     return IndexSummary(bundle, pages, tuple(sorted(languages)))
 
 
-def _linked_site(output: Path, pages: Sequence[str], site: Path) -> None:
-    """A folder holding just `pages`, as hard links to the output's files."""
+def mirror_pages(output: Path, pages: Sequence[str], site: Path) -> None:
+    """Make folder `site` hold exactly `pages`, as hard links to the output's files.
+
+    Pagefind reads a folder and names each page by its path there, so a shard is
+    indexed from such a mirror. Mirrors are kept between builds: only pages that
+    changed are linked again (removing thousands of folders costs seconds).
+    """
+    wanted = set(pages)
+    for folder, _dirs, names in os.walk(site):
+        for file_name in names:
+            path = os.path.join(folder, file_name)
+            if os.path.relpath(path, site).replace(os.sep, "/") not in wanted:
+                os.unlink(path)
     for name in pages:
-        target = site / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        source, target = output / name, site / name
         try:
-            os.link(output / name, target)
+            if os.path.samefile(source, target):
+                continue
+            target.unlink()
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
         except OSError:  # another file system: a copy does as well
-            shutil.copy2(output / name, target)
+            shutil.copy2(source, target)
 
 
 def _previous_digests(previous: Path | None) -> dict[str, str]:
@@ -216,13 +232,19 @@ def _take_over(previous: Path, target: Path) -> IndexSummary | None:
 
 
 def build_index(
-    output: Path, pages: Iterable[str], config: SearchConfig, previous: Path | None = None
+    output: Path,
+    pages: Iterable[str],
+    config: SearchConfig,
+    previous: Path | None = None,
+    mirrors: Path | None = None,
 ) -> SiteIndex:
     """Index the content `pages` of `output` into `output/<bundle_dir>/`, shard by shard.
 
     `previous` is the last good build's output folder: a shard that its
     `shards.json` lists with the same digest, and whose pages are all unchanged
-    since, is hard-linked from there instead of indexed again.
+    since, is hard-linked from there instead of indexed again. `mirrors` is where
+    the shards' page folders (`mirror_pages`) are kept between builds; without it
+    they are made inside the bundle folder and removed.
     """
     bundle = output / config.bundle_dir
     previous_bundle = previous / config.bundle_dir if previous is not None else None
@@ -246,10 +268,14 @@ def build_index(
             and (summary := _take_over(previous_bundle / shard.folder, target)) is not None
         ):
             reused.append(shard.number)
+        elif mirrors is not None:
+            site = mirrors / shard.folder
+            mirror_pages(output, shard.pages, site)
+            summary = run_pagefind(site, target, config)
         else:
-            site = bundle / f".site-{shard.folder}"  # inside the staging folder: a killed
-            try:  # build leaves it where the abandoned staging folder is cleaned up
-                _linked_site(output, shard.pages, site)
+            site = bundle / f".site-{shard.folder}"
+            try:
+                mirror_pages(output, shard.pages, site)
                 summary = run_pagefind(site, target, config)
             finally:
                 shutil.rmtree(site, ignore_errors=True)

@@ -16,6 +16,7 @@ from search.pagefind import (
     SHARDS_FILE,
     SearchIndexError,
     build_index,
+    mirror_pages,
     pagefind_command,
     plan_shards,
     read_summary,
@@ -230,3 +231,21 @@ def test_an_empty_or_missing_index_is_an_error(tmp_path: Path):
     )
     with pytest.raises(SearchIndexError, match="indexed no pages"):
         read_summary(tmp_path)
+
+
+def test_a_shard_mirror_is_kept_in_step_with_the_output(tmp_path: Path):
+    output, site = tmp_path / "output", tmp_path / "mirror"
+    for name in ("a/index.html", "b/index.html", "c/index.html"):
+        (output / name).parent.mkdir(parents=True)
+        (output / name).write_text(name, encoding="utf-8")
+    mirror_pages(output, ["a/index.html", "b/index.html"], site)
+    assert (site / "a/index.html").samefile(output / "a/index.html")
+    kept = (site / "a/index.html").stat().st_ino
+    (output / "b/index.html").unlink()
+    (output / "b/index.html").write_text("b, changed", encoding="utf-8")  # a new file
+    mirror_pages(output, ["a/index.html", "b/index.html", "c/index.html"], site)
+    assert (site / "b/index.html").read_text(encoding="utf-8") == "b, changed"
+    assert (site / "a/index.html").stat().st_ino == kept
+    mirror_pages(output, ["c/index.html"], site)
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert files == ["c/index.html"]
