@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape, unescape
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -121,10 +122,8 @@ def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
 
 
-def article_sort_key(article: Any) -> tuple:
-    """An article entry's `sort_key`, from its header alone (no entry made)."""
-    record = article.record
-    return (record.date, record.id, record.lang)
+# An article entry's `sort_key`, from its header alone (no entry made).
+article_sort_key: Callable[[Any], tuple] = attrgetter("record.date", "record.id", "record.lang")
 
 
 def record_sort_key(page: Any) -> tuple:
@@ -300,6 +299,12 @@ class EntryFactory:
         return city.record.name if city is not None else slug
 
     def mou(self, page: Any) -> Entry:
+        cached = self._cache.get(id(page))
+        if cached is None:
+            cached = self._cache[id(page)] = self._mou(page)
+        return cached
+
+    def _mou(self, page: Any) -> Entry:
         record = page.record
         lang = self.settings.default_lang
         _ = lambda message: escape(self.gettext(lang, message))  # noqa: E731
@@ -335,6 +340,12 @@ class EntryFactory:
         )
 
     def event(self, page: Any) -> Entry:
+        cached = self._cache.get(id(page))
+        if cached is None:
+            cached = self._cache[id(page)] = self._event(page)
+        return cached
+
+    def _event(self, page: Any) -> Entry:
         record = page.record
         lang = self.settings.default_lang
         _ = lambda message: escape(self.gettext(lang, message))  # noqa: E731

@@ -8,7 +8,6 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from babel.support import NullTranslations
 from jinja2 import pass_context
 from pelican.generators import Generator
 from portal import incremental
@@ -85,7 +84,8 @@ class FeedsGenerator(Generator):
     # ------------------------------------------------------------------ helpers
 
     def gettext(self, lang: str, message: str) -> str:
-        return self.translations.get(lang, NullTranslations()).gettext(message)
+        translations = self.translations.get(lang)
+        return translations.gettext(message) if translations is not None else message
 
     def label(self, ref: FeedRef, lang: str | None = None) -> str:
         """A feed's name without the site's: "Articles naming Seoul"."""
@@ -132,6 +132,7 @@ class FeedsGenerator(Generator):
         portal = self.context["portal"]
         factory = EntryFactory(fs, portal, self.gettext)
         self.entry_cache: dict = {}  # each entry's Atom/RSS element, made once
+        self.json_cache: dict = {}  # each entry's JSON Feed item, made once
         articles = list(self.context.get("articles", []))
         self.site_updated = max(
             map(factory.article_updated, articles),
@@ -167,7 +168,7 @@ class FeedsGenerator(Generator):
         self.write_pages(writer, catalog)
 
     def _path(self, url: str) -> str:
-        return os.path.join(self.output_path, *url.split("/"))
+        return os.path.join(self.output_path, url)  # URLs use "/", as POSIX paths do
 
     def _write(self, url: str, data: bytes, sources: Iterable[Any] = ()) -> None:
         """Put a file in place (a new file only when its bytes changed).
@@ -216,7 +217,7 @@ class FeedsGenerator(Generator):
 
     def _render(self, document: FeedDocument, fmt: str) -> bytes:
         if fmt == "json":
-            return render_json_feed(document)
+            return render_json_feed(document, self.json_cache)
         return render_feed(document, fmt, self.entry_cache)
 
     def write_feed(

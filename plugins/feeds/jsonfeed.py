@@ -10,8 +10,15 @@ from .entries import Entry, FeedDocument
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def render_json_feed(feed: FeedDocument) -> bytes:
-    """The bytes of `feed` as JSON Feed 1.1; keys in a fixed order, so builds repeat."""
+ItemCache = dict[int, tuple[Entry, str]]
+
+
+def render_json_feed(feed: FeedDocument, cache: ItemCache | None = None) -> bytes:
+    """The bytes of `feed` as JSON Feed 1.1; keys in a fixed order, so builds repeat.
+
+    `cache` (one dict per build) keeps each entry's serialized item, so an entry
+    shared by many feeds is encoded once.
+    """
     document: dict[str, Any] = {
         "version": VERSION,
         "title": feed.title,
@@ -25,9 +32,23 @@ def render_json_feed(feed: FeedDocument) -> bytes:
         document["next_url"] = feed.next_url
     if feed.hub:
         document["hubs"] = [{"type": "WebSub", "url": feed.hub}]
-    document["items"] = [_item(entry) for entry in feed.entries]
+    document["items"] = []  # the last key: the items are spliced in below
+    head = _dumps(document)
+    cache = {} if cache is None else cache
+    items = ",".join(_item_json(entry, cache) for entry in feed.entries)
+    return (head[: -len("]}")] + items + "]}\n").encode()
+
+
+def _dumps(value: Any) -> str:
     # Compact: `indent` would switch json to its slow pure-Python encoder.
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _item_json(entry: Entry, cache: ItemCache) -> str:
+    cached = cache.get(id(entry))
+    if cached is None:
+        cached = cache[id(entry)] = (entry, _dumps(_item(entry)))  # keeps id(entry) unique
+    return cached[1]
 
 
 def _item(entry: Entry) -> dict[str, Any]:

@@ -865,10 +865,12 @@ def reuse_file(path: str | os.PathLike[str]) -> bool:
     """
     state = _state
     output = state.settings.get("OUTPUT_PATH") if state is not None else None
-    if state is None or not output or state.previous is None:
+    if state is None or not output or state.previous is None or state.full:
         return False
     path = os.fspath(path)
-    name = os.path.relpath(path, output).replace(os.sep, "/")
+    prefix = os.path.join(output, "")
+    name = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, output)
+    name = name.replace(os.sep, "/")
     record = state.reusable(name)
     if record is None:
         return False
