@@ -31,6 +31,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 from portal.settings import plugin_settings
@@ -96,9 +97,21 @@ class InterfaceStrings:
         self.catalogs = catalogs
         self.default_lang = default_lang
         self._null = NullTranslations()
+        # A page calls gettext some 70 times, from the same context: its language is
+        # worked out once per context (held, so that its id cannot be reused) ...
+        self._last_context: Any = None
+        self._last_lang = default_lang
+        # ... and a message without variables is translated and formatted once.
+        self._done: dict[tuple[str, str, bool], str] = {}
+
+    def _lang(self, ctx: Context) -> str:
+        if ctx.parent is not self._last_context:
+            self._last_lang = page_language(ctx)
+            self._last_context = ctx.parent
+        return self._last_lang
 
     def _for(self, ctx: Context) -> NullTranslations:
-        return self.catalogs.get(page_language(ctx), self._null)
+        return self.catalogs.get(self._lang(ctx), self._null)
 
     def install(self, env: Any) -> None:
         @pass_context
@@ -109,11 +122,27 @@ class InterfaceStrings:
         def ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
             return self._for(ctx).ngettext(singular, plural, n)
 
+        @pass_context
+        def newstyle_gettext(ctx: Context, message: str, **variables: Any) -> str:
+            """Jinja's new-style gettext (translate, escape, then `% variables`), memoized."""
+            autoescape = ctx.eval_ctx.autoescape
+            if variables:
+                text = self._for(ctx).gettext(message)
+                return (Markup(text) if autoescape else text) % variables
+            key = (self._lang(ctx), message, autoescape)
+            done = self._done.get(key)
+            if done is None:
+                text = self._for(ctx).gettext(message)
+                done = self._done[key] = (Markup(text) if autoescape else text) % {}
+            return done
+
         def gettext_in(lang: str, message: str) -> str:
             """`message` in `lang` rather than the page's language (a link's target)."""
             return self.catalogs.get(lang, self._null).gettext(message)
 
         env.install_gettext_callables(gettext, ngettext, newstyle=True)
+        # Same behaviour as the wrappers Jinja installs, without their per-call cost.
+        env.globals["gettext"] = env.globals["_"] = newstyle_gettext
         env.globals["gettext_in"] = gettext_in
         env.filters["localdate"] = localdate
         env.filters["country_name"] = country_name
