@@ -18,7 +18,9 @@ exactly and only changes how it is computed:
   every call (five times per file while reading, more while writing); here each
   (PATH, source path) pair is derived once per process.
 - `Content.get_static_links` finds no `{static}`/`{attach}` link in a body that does
-  not contain the word, without running the link regex over it.
+  not contain the word, without running the link regex over it; `find_empty_alt`
+  looks for images only in bodies with an `<img`; `_has_valid_save_as` normalises
+  instead of calling abspath twice.
 - Pelican's file-stamp cache stats every content file twice per read even when it
   keeps nothing (`CACHE_CONTENT` off); then it no longer stats.
 """
@@ -48,6 +50,8 @@ original_process_translations = utils.process_translations
 original_build_period_archives = generators.ArticlesGenerator._build_period_archives
 original_get_relative_source_path = Content.get_relative_source_path
 original_get_static_links = Content.get_static_links
+original_has_valid_save_as = Content._has_valid_save_as
+original_find_empty_alt = readers.find_empty_alt
 
 
 class MemberList(list):
@@ -134,15 +138,37 @@ def get_relative_source_path(self: Content, source_path: str | None = None) -> s
     return _relative_source_path(content_root, source_path)
 
 
-_LINK_KINDS = ("static", "attach")  # the only `{what}` that get_static_links keeps
-
-
 def get_static_links(self: Content) -> set[str]:
-    """`Content.get_static_links`, skipping bodies that cannot hold such a link."""
+    """`Content.get_static_links`, skipping bodies that cannot hold such a link.
+
+    Pelican keeps only links whose `{what}` is `static` or `attach`.
+    """
     body = self._content
-    if isinstance(body, str) and not any(kind in body for kind in _LINK_KINDS):
+    if isinstance(body, str) and "static" not in body and "attach" not in body:
         return set()
     return original_get_static_links(self)
+
+
+def _has_valid_save_as(self: Content) -> bool:
+    """`Content._has_valid_save_as` without abspath for an absolute OUTPUT_PATH.
+
+    Pelican's `sanitised_join`; an absolute path's abspath is its normpath. Anything
+    else, or a page outside the output, goes to Pelican's check (which logs it).
+    """
+    output_path = self.settings.get("OUTPUT_PATH")
+    if isinstance(output_path, str) and os.path.isabs(output_path):
+        save_as = self.save_as
+        if isinstance(save_as, str):
+            base = os.path.normpath(output_path)
+            if os.path.normpath(os.path.join(base, save_as)).startswith(base):
+                return True
+    return original_has_valid_save_as(self)
+
+
+def find_empty_alt(content: str, path: str) -> None:
+    """`pelican.readers.find_empty_alt` only for bodies with an `<img` (its regex needs one)."""
+    if "<img" in content:
+        original_find_empty_alt(content, path)
 
 
 # --------------------------------------------------------------------------
@@ -207,7 +233,7 @@ def _build_period_archives(
     articles: list[Content],
     settings: dict[str, Any],
 ) -> defaultdict[str, list[dict[str, Any]]]:
-    """`ArticlesGenerator._build_period_archives` with set membership."""
+    """`ArticlesGenerator._build_period_archives`, each period's articles in one pass."""
     period_archives: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     keys: dict[str, Callable[[Any], Any]] = {
         "year": attrgetter("date.year"),
@@ -219,13 +245,20 @@ def _build_period_archives(
         url_fmt = settings[f"{granularity.upper()}_ARCHIVE_URL"]
         if not save_as_fmt:
             continue
-        for period, group in groupby(sorted_articles, key=key_func):
-            dates = list(group)
-            members = {id(a) for a in dates}
+        runs = [(period, list(group)) for period, group in groupby(sorted_articles, key=key_func)]
+        in_runs: defaultdict[int, list[int]] = defaultdict(list)  # id(article) → its runs
+        for number, (_period, dates) in enumerate(runs):
+            for item in dates:
+                in_runs[id(item)].append(number)
+        listed: list[list[Content]] = [[] for _ in runs]  # `articles` of each run, in order
+        for item in articles:
+            for number in dict.fromkeys(in_runs.get(id(item), ())):
+                listed[number].append(item)
+        for (period, dates), period_articles in zip(runs, listed, strict=True):
             first = dates[0].date
             archive: dict[str, Any] = {
                 "dates": dates,
-                "articles": [a for a in articles if id(a) in members],
+                "articles": period_articles,
                 "save_as": save_as_fmt.format(date=first),
                 "url": url_fmt.format(date=first),
             }
@@ -284,6 +317,8 @@ def install() -> None:
     Content.save_as = _cached_url_setting("save_as")
     Content.get_relative_source_path = get_relative_source_path
     Content.get_static_links = get_static_links
+    Content._has_valid_save_as = _has_valid_save_as
+    readers.find_empty_alt = find_empty_alt
     FileStampDataCacher.get_cached_data = _stamped_get_cached_data
     FileStampDataCacher.cache_data = _stamped_cache_data
     generators.process_translations = process_translations
