@@ -48,6 +48,7 @@ class BuildResult:
     output: Path
     report: portal_report.BuildReport
     settings: dict[str, Any]
+    kept: bool = False  # nothing had changed: the output was left as it was
 
 
 def load_settings(
@@ -90,13 +91,30 @@ def build_site(
     output.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(output)
     staging = output.with_name(f".{output.name}-building-{secrets.token_hex(4)}")
+    session_used = True
     try:
         settings = load_settings(settings_file, content, staging, overrides)
         settings["DELETE_OUTPUT_DIRECTORY"] = False
+        problems = portal_checks.check_settings(settings, Path(settings_file).name)
+        if problems:
+            failed = portal_report.BuildReport(problems=problems)
+            raise BuildError(str(portal_report.BuildFailed(failed)), failed)
         # Incremental builds: pages nothing changed for are hard links into the last
         # good output; `manifest` says what that output holds (portal.incremental).
         manifest = incremental.manifest_file(settings, output)
         config = incremental.config_digest(settings)
+        began, day = time.time(), incremental.day_stamp(settings)
+        stamps = incremental.content_stamps(settings)  # before anything is read
+        if portal_cache.performance_settings(settings)["incremental"] and output.is_dir():
+            kept_as_is = incremental.nothing_changed(
+                settings, output, manifest, config, stamps, began
+            )
+            if kept_as_is is not None:  # the output is what a build would make
+                session_used = False
+                settings["OUTPUT_PATH"] = str(output)
+                if os.environ.get("PORTAL_BUILD_TIMINGS"):
+                    _write_unchanged_timings(Path(os.environ["PORTAL_BUILD_TIMINGS"]), began)
+                return BuildResult(output, kept_as_is.report, settings, kept=True)
         settings["PORTAL_BUILD"] = {
             "previous": str(output) if output.is_dir() else None,
             "manifest": str(manifest),
@@ -104,10 +122,6 @@ def build_site(
         }
         # the writer removes what the recycled tree holds and this build did not write
         settings["PORTAL_BUILD"]["recycled"] = _prepare_staging(staging, settings, output, config)
-        problems = portal_checks.check_settings(settings, Path(settings_file).name)
-        if problems:
-            failed = portal_report.BuildReport(problems=problems)
-            raise BuildError(str(portal_report.BuildFailed(failed)), failed)
         try:
             started = time.perf_counter()
             pelican = Pelican(settings)
@@ -131,7 +145,14 @@ def build_site(
         kept = time.perf_counter()
         retired = _swap_in(staging, output, incremental.spare_folder(settings, output))
         if state is not None:
-            state.save_manifest(manifest, output, others)
+            described = state.manifest_for(output, others)
+            described.day = day if incremental.day_stamp(settings) == day else ""
+            described.content = stamps
+            items = portal_checks.remembered().get("generated_content", {}).values()
+            described.due = incremental.next_due(items, began)
+            described.other_stamps = others
+            described.report = build
+            incremental.save_manifest(described, manifest)
             spare_manifest = incremental.manifest_file(settings, retired) if retired else None
             if spare_manifest is not None and state.manifest is not None:
                 incremental.save_manifest(state.manifest, spare_manifest)
@@ -140,7 +161,7 @@ def build_site(
             _write_timings(Path(os.environ["PORTAL_BUILD_TIMINGS"]), started, ran, kept)
     finally:
         session = portal_cache.current()
-        if session is not None:
+        if session is not None and session_used:
             session.save()  # what was read stays valid, whether or not the build failed
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -168,6 +189,17 @@ def _write_timings(path: Path, started: float, ran: float, kept: float) -> None:
         "render": (("full: " if state.full else "incremental: ") + state.reason) if state else "",
         "reads": dict(session.stats) if session else {},
         "peak_rss_mb": dict(performance.peak_rss),  # the build process's peak after each phase
+    }
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def _write_unchanged_timings(path: Path, began: float) -> None:
+    """The timings of a build that found nothing changed (Pelican did not run)."""
+    report = {
+        "phases": {"nothing changed (output kept as it is)": round(time.time() - began, 2)},
+        "writer": {"rendered": 0, "skipped": 0, "unchanged": 0, "written": 0},
+        "render": "nothing changed: Pelican did not run",
+        "reads": {},
     }
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
@@ -235,36 +267,46 @@ def _prepare_staging(
     return spare_manifest
 
 
-def _keep_unchanged(staging: Path, previous: Path | None, done: Any) -> list[str]:
+def _keep_unchanged(
+    staging: Path, previous: Path | None, done: Any
+) -> dict[str, tuple[int, int, int]]:
     """Unchanged files from outside our writer become links to the previous build's.
 
     Static files, feeds and indexes are written anew by their generators; when their
     bytes are the same as before they keep the previous inode and mtime. Returns
-    the names of all those files (the next recycling of this tree deletes them).
+    all those files (the next recycling of this tree deletes them), each with its
+    final inode, size and mtime.
     """
-    others = []
-    for folder, _dirs, files in os.walk(staging):
-        for name in files:
-            path = os.path.join(folder, name)
-            relative = os.path.relpath(path, staging).replace(os.sep, "/")
-            if relative in done:
-                continue  # the writer already reused or replaced it
-            others.append(relative)
-            if previous is None:
-                continue
-            old = previous / relative
-            try:
-                stat, old_stat = os.lstat(path), os.lstat(old)
-                if stat.st_size != old_stat.st_size or stat.st_ino == old_stat.st_ino:
-                    continue
-                if not _same_bytes(path, old):
-                    continue
-                temp = f"{path}.keep-{os.getpid()}"
-                os.link(old, temp)
-                os.replace(temp, path)
-            except OSError:
-                continue
+    others = {}
+    for relative in incremental.output_names(staging):
+        if relative in done:
+            continue  # the writer already reused or replaced it
+        path = os.path.join(staging, relative)
+        try:
+            stat = os.lstat(path)
+        except OSError:
+            others[relative] = (-1, -1, -1)  # never matches: no "nothing changed" next time
+            continue
+        if previous is not None:
+            stat = _link_if_same(path, os.path.join(previous, relative), stat)
+        others[relative] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
     return others
+
+
+def _link_if_same(path: str, old: str, stat: os.stat_result) -> os.stat_result:
+    """Replace `path` by a link to `old` when their bytes are equal; the final stat."""
+    try:
+        old_stat = os.lstat(old)
+        if stat.st_size != old_stat.st_size or stat.st_ino == old_stat.st_ino:
+            return stat
+        if not _same_bytes(path, old):
+            return stat
+        temp = f"{path}.keep-{os.getpid()}"
+        os.link(old, temp)
+        os.replace(temp, path)
+    except OSError:
+        return stat
+    return old_stat
 
 
 def _same_bytes(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

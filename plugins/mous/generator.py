@@ -80,7 +80,15 @@ def save_as(url: str) -> str:
 
 
 class MousGenerator(Generator):
-    """Renders the MOU pages and data files from `context["portal"]`."""
+    """Renders the MOU pages and data files from `context["portal"]`.
+
+    Everything it writes goes through the writer or `incremental.put_file`, and is
+    made of the site's metadata and the bodies it reads while writing: when none of
+    those changed, the whole output is linked from the last good build
+    (`incremental_output`, see portal.incremental.IncrementalWriter.reuse_generator).
+    """
+
+    incremental_output = True
 
     def generate_context(self) -> None:
         """Group the MOUs once; report MOUs that would break a page (see validation)."""

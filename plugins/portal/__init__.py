@@ -59,7 +59,7 @@ def stop_on_late_errors(pelican: Any) -> None:
     """
     build = report.current()
     items = checks.content_items(checks.remembered())
-    produced = checks.output_files(pelican.output_path)
+    produced = incremental.output_inventory(pelican.output_path)
     build.add_problems(checks.check_site_links(items, produced, pelican.settings))
     logger.info("portal: %s", build.account_line())
     if build.failed:

@@ -19,12 +19,16 @@ every generator has read its content (signal `all_generators_finalized`), and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import hashlib
 import os
+import pickle
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from .dates import DateError, get_zone
+from .incremental import output_names
 from .model import ERROR, WARNING, ArticleMeta, City, Event, Mou, PageMeta, Problem
 
 _LANG_SUFFIX = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
@@ -75,6 +80,7 @@ class SourceLines:
         self.content_root = content_root
         self._seen: dict[tuple[str, str], int] = {}
         self._files: dict[str, tuple[str, ...]] = {}
+        self._replayed: dict[tuple[str, str], tuple[int, int, int]] = {}
 
     def _lines(self, path: str) -> tuple[str, ...]:
         if path not in self._files:
@@ -94,6 +100,99 @@ class SourceLines:
                 self._seen[(path, needle)] = number + 1
                 return number + 1
         return 1
+
+    def nth_line_of(self, path: str, needle: str, calls: int) -> int:
+        """What the `calls`-th `line_of(path, needle)` would return.
+
+        For checks that find many links but report few: the file is read only when
+        a problem needs its line. Independent of `line_of`'s own progress.
+        """
+        done, after, line = self._replayed.get((path, needle), (0, 0, 1))
+        if done > calls:
+            done, after, line = 0, 0, 1
+        lines = self._lines(path)
+        while done < calls:
+            line = 1
+            for number in range(after, len(lines)):
+                if needle in lines[number]:
+                    after = line = number + 1
+                    break
+            done += 1
+        self._replayed[(path, needle)] = (done, after, line)
+        return line
+
+
+class LinkScans:
+    """The links found in each body HTML, kept across builds by the HTML's digest.
+
+    Scanning every body with the link patterns is most of the link checks' time at
+    scale; what a scan finds depends on the HTML and the pattern alone, so a body
+    seen before is not scanned again. Kept under the cache folder when the read
+    cache is on (`PERFORMANCE["cache"]`); entries no body used this time are dropped
+    on saving.
+    """
+
+    def __init__(self, file: Path | None):
+        self.file = file
+        self.known: dict[bytes, tuple[Any, ...]] = {}
+        self.used: dict[bytes, tuple[Any, ...]] = {}
+        if file is not None:
+            try:
+                with open(file, "rb") as handle:
+                    known = pickle.load(handle)
+                if isinstance(known, dict):
+                    self.known = known
+            except (
+                OSError,
+                EOFError,
+                pickle.UnpicklingError,
+                AttributeError,
+                ImportError,
+                TypeError,
+                ValueError,
+            ):
+                self.known = {}
+
+    @classmethod
+    def of(cls, settings: Mapping[str, Any], kind: str) -> LinkScans:
+        """The scans of `kind` for the content folder of `settings`."""
+        from . import cache  # the cache module imports the reader; only needed here
+
+        if not cache.performance_settings(settings)["cache"]:
+            return cls(None)
+        key = hashlib.sha1(os.path.abspath(settings["PATH"]).encode()).hexdigest()[:16]
+        return cls(cache.cache_root(settings) / f"links-{kind}-{key}.pickle")
+
+    def find(
+        self, html: str, pattern: re.Pattern[str], extract: Callable[[re.Match[str]], Any]
+    ) -> tuple[Any, ...]:
+        """`extract(match)` for every match of `pattern` in `html`, in order."""
+        digest = hashlib.sha1(pattern.pattern.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+        digest.update(html.encode("utf-8", "surrogatepass"))
+        key = digest.digest()
+        found = self.used.get(key)
+        if found is None:
+            found = self.known.get(key)
+            if found is None:
+                found = tuple(extract(match) for match in pattern.finditer(html))
+            self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        """Keep what this build used, when that differs from what was kept."""
+        if self.file is None or self.used.keys() == self.known.keys():
+            return
+        with contextlib.suppress(OSError):
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".links-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, self.file)
+            finally:
+                if os.path.exists(temp):
+                    os.unlink(temp)
 
 
 # --------------------------------------------------------------------------
@@ -254,19 +353,27 @@ def check_intrasite_links(
     static = context.get("static_content", {})
     preview = bool(settings.get("PORTAL", {}).get("preview"))
     source = SourceLines(settings["PATH"])
+    scans = LinkScans.of(settings, "intrasite")
     problems = []
     for item in items:
         html = getattr(item, "_content", "") or ""
         if "{" not in html and "|" not in html:
             continue
         path = item.record.path
-        for match in item._get_intrasite_link_regex().finditer(html):
-            what, value, written = match["what"], match["value"], match["path"]
-            line = source.line_of(path, unquote(written).replace("&amp;", "&"))
+        calls: dict[str, int] = {}
+        links = scans.find(html, item._get_intrasite_link_regex(), _intrasite_link)
+        for what, value, written in links:
+            needle = unquote(written).replace("&amp;", "&")
+            calls[needle] = calls.get(needle, 0) + 1
 
             def problem(
-                message: str, severity: str = ERROR, line: int = line, path: str = path
+                message: str,
+                severity: str = ERROR,
+                path: str = path,
+                needle: str = needle,
+                call: int = calls[needle],
             ) -> None:
+                line = source.nth_line_of(path, needle, call)
                 problems.append(Problem(path, line, "body", message, severity))
 
             if what not in _LINK_KINDS:
@@ -312,7 +419,12 @@ def check_intrasite_links(
                     f"links to {target}, which is not copied to the site; keep images "
                     f"and attachments under {', '.join(_static_folders(settings))}"
                 )
+    scans.save()
     return problems
+
+
+def _intrasite_link(match: re.Match[str]) -> tuple[str, str, str]:
+    return match["what"], match["value"], match["path"]
 
 
 def _relative_target(source: str, target: str) -> str:
@@ -441,13 +553,13 @@ def check_site_links(
     """
     siteurl = str(settings.get("SITEURL") or "")
     source = SourceLines(settings["PATH"])
+    scans = LinkScans.of(settings, "site")
     problems = []
     for item in items:
         if not is_published(item):
             continue
         html = getattr(item, "_content", "") or ""
-        for match in _URL_ATTRIBUTE.finditer(html):
-            url = match["url"].replace("&amp;", "&")
+        for url in scans.find(html, _URL_ATTRIBUTE, _attribute_url):
             target = site_target(url, item.url, siteurl)
             if target is None or _produces(produced, target):
                 continue
@@ -465,7 +577,12 @@ def check_site_links(
                     f"links to {url!r}, but the site has no page at {wanted}{hint}",
                 )
             )
+    scans.save()
     return problems
+
+
+def _attribute_url(match: re.Match[str]) -> str:
+    return match["url"].replace("&amp;", "&")
 
 
 def _content_file_hint(url: str, source: str, settings: Mapping[str, Any]) -> str:
@@ -508,11 +625,7 @@ def _produces(produced: set[str], target: str) -> bool:
 
 def output_files(root: str | os.PathLike[str]) -> set[str]:
     """Every file under an output folder, as relative POSIX paths."""
-    found = set()
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            found.add(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/"))
-    return found
+    return set(output_names(root))
 
 
 # --------------------------------------------------------------------------

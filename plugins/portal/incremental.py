@@ -28,6 +28,7 @@ import io
 import logging
 import os
 import pickle
+import posixpath
 import shutil
 import tempfile
 import traceback
@@ -47,7 +48,7 @@ from . import cache, report
 
 logger = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 PARALLEL_MIN = 300  # fewer pages than this to render are rendered in-process
 
 
@@ -165,6 +166,9 @@ class FileRecord:
     mtime_ns: int
 
 
+Stamp = tuple[int, int, int, int]  # size, mtime, ctime, inode
+
+
 @dataclass
 class Manifest:
     site_digest: str
@@ -178,6 +182,12 @@ class Manifest:
     generators: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict
     )
+    # For `nothing_changed()`: what the build was made of, and the result it reported
+    day: str = ""  # `day_stamp()` of the build
+    content: dict[str, Stamp] = field(default_factory=dict)  # `content_stamps()` at its start
+    due: float | None = None  # the first content date after its start (a POSIX time)
+    other_stamps: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # `others`
+    report: Any = None  # its report.BuildReport (warnings, the account of every file)
     version: int = MANIFEST_VERSION
 
 
@@ -245,6 +255,8 @@ class OutputState:
     config: str = ""  # config_digest() of this build
     generator: str | None = None  # the generator whose output is being recorded
     generators: dict[str, tuple[list[str], set[str]]] = field(default_factory=dict)
+    # (output folder, every file in it) at the end of the output phase (remove_stale)
+    inventory: tuple[str, tuple[str, ...]] | None = None
     stats: dict[str, int] = field(
         default_factory=lambda: {"rendered": 0, "skipped": 0, "unchanged": 0, "written": 0}
     )
@@ -257,7 +269,8 @@ class OutputState:
         digests = session.digests() if session is not None else {}
         self.bodies = {path: body for path, (_header, body) in digests.items()}
         self.config = build.get("config") or config_digest(self.settings)
-        self.site_digest = site_digest(self.settings, digests, self.config)
+        states = report.current().files  # published, draft, scheduled: by the clock too
+        self.site_digest = site_digest(self.settings, digests, self.config, states)
         if build.get("previous"):
             self.previous = Path(build["previous"])
             if options["incremental"] and build.get("manifest"):
@@ -324,26 +337,107 @@ def save_manifest(manifest: Manifest, path: Path) -> None:
 
 
 def site_digest(
-    settings: dict[str, Any], digests: dict[str, tuple[bytes, bytes]], config: str
+    settings: dict[str, Any],
+    digests: dict[str, tuple[bytes, bytes]],
+    config: str,
+    states: dict[str, str] | None = None,
 ) -> str:
-    """Everything every page may depend on, except content bodies."""
+    """Everything every page may depend on, except content bodies.
+
+    `states`: each content file's fate (`report.BuildReport.files`); a scheduled
+    article that came due changes it, as its header did not.
+    """
     digest = hashlib.sha1(config.encode())
-    zone = settings.get("TIMEZONE") or "UTC"
-    digest.update(f"{dt.date.today()}|{dt.datetime.now(dt.UTC).date()}|{zone}".encode())
+    digest.update(day_stamp(settings).encode())
+    for path, state in sorted((states or {}).items()):
+        digest.update(f"{path}\0{state}\0".encode("utf-8", "surrogateescape"))
     root = os.path.abspath(settings["PATH"])
-    for folder, dirs, files in os.walk(root, followlinks=True):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            relative = os.path.relpath(path, root).replace(os.sep, "/")
-            digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-            known = digests.get(relative)
-            if known is not None:
-                digest.update(known[0])
-            else:
-                with open(path, "rb") as handle:
-                    digest.update(hashlib.sha1(handle.read()).digest())
+    for relative in sorted(output_names(root, follow_links=True)):
+        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        known = digests.get(relative)
+        if known is not None:
+            digest.update(known[0])
+        else:
+            with open(os.path.join(root, relative), "rb") as handle:
+                digest.update(hashlib.sha1(handle.read()).digest())
     return digest.hexdigest()
+
+
+def day_stamp(settings: dict[str, Any]) -> str:
+    """The date a build sees: pages show today's date and what is upcoming."""
+    zone = settings.get("TIMEZONE") or "UTC"
+    return f"{dt.date.today()}|{dt.datetime.now(dt.UTC).date()}|{zone}"
+
+
+def content_stamps(settings: dict[str, Any]) -> dict[str, Stamp]:
+    """Size, mtime, ctime and inode of every file under the content folder."""
+    root = os.path.abspath(settings["PATH"])
+    stamps = {}
+    for relative in output_names(root, follow_links=True):
+        try:
+            stat = os.stat(os.path.join(root, relative))
+        except OSError:
+            stamps[relative] = (-1, -1, -1, -1)
+            continue
+        stamps[relative] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    return stamps
+
+
+def next_due(items: Iterable[Any], after: float) -> float | None:
+    """The first date of a content object later than `after` (a scheduled article's)."""
+    due = None
+    for item in items:
+        try:
+            moment = item.date.timestamp()
+        except (AttributeError, TypeError, ValueError, OverflowError, OSError):
+            continue
+        if moment > after and (due is None or moment < due):
+            due = moment
+    return due
+
+
+def nothing_changed(
+    settings: dict[str, Any],
+    output: Path,
+    manifest_path: Path,
+    config: str,
+    stamps: dict[str, Stamp],
+    now: float,
+) -> Manifest | None:
+    """The manifest of `output` when building again would give exactly that output.
+
+    True when the settings, code and theme (`config`), the date, every content file's
+    stamp and the output folder itself (every file's inode, size and mtime, and no
+    other file) are as the last good build left them, and no scheduled content came
+    due since. Then `tools/build.py` leaves the output as it is, without running Pelican.
+    """
+    manifest = load_manifest(manifest_path, output)
+    if (
+        manifest is None
+        or manifest.report is None
+        or manifest.config_digest != config
+        or manifest.day != day_stamp(settings)
+        or (manifest.due is not None and now >= manifest.due)
+        or manifest.content != stamps
+    ):
+        return None
+    names = output_names(output)
+    if len(names) != len(manifest.files) + len(manifest.other_stamps):
+        return None
+    for name in names:
+        record = manifest.files.get(name)
+        expected = (
+            (record.ino, record.size, record.mtime_ns)
+            if record is not None
+            else manifest.other_stamps.get(name)
+        )
+        try:
+            stat = os.lstat(os.path.join(output, name))
+        except OSError:
+            return None
+        if expected != (stat.st_ino, stat.st_size, stat.st_mtime_ns):
+            return None
+    return manifest
 
 
 _state: OutputState | None = None
@@ -388,26 +482,29 @@ def remove_stale(output_path: str | os.PathLike[str]) -> None:
 
     Runs after the last generator's output (the static files) and before `finalized`,
     so that the sitemap, the search index and the link checks see only this build.
+    Then takes the inventory of the output folder (`output_inventory`).
     """
     state = _state
-    recycled = (state.settings.get("PORTAL_BUILD") or {}).get("recycled") if state else None
-    if state is None or recycled is None:
+    if state is None:
         return
-    root = Path(output_path)
-    folders = set()
-    for name in recycled.files:
-        if name not in state.files:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(root / name)
-                folders.add((root / name).parent)
-    folders.update((root / name).parent for name in recycled.others)
-    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        while folder != root and root in folder.parents:
-            try:
-                folder.rmdir()  # only when empty
-            except OSError:
-                break
-            folder = folder.parent
+    recycled = (state.settings.get("PORTAL_BUILD") or {}).get("recycled")
+    root = os.path.abspath(output_path)
+    if recycled is not None:
+        folders = set()
+        for name in recycled.files:
+            if name not in state.files:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(root, name))
+                    folders.add(posixpath.dirname(name))
+        folders.update(posixpath.dirname(name) for name in recycled.others)
+        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+            while folder:
+                try:
+                    os.rmdir(os.path.join(root, folder))  # only when empty
+                except OSError:
+                    break
+                folder = posixpath.dirname(folder)
+    state.inventory = (root, tuple(output_names(root)))
 
 
 def link_tree(source: Path, dest: Path) -> None:
@@ -416,12 +513,51 @@ def link_tree(source: Path, dest: Path) -> None:
 
 
 def _files(root: Path, suffix: str) -> set[str]:
-    found = set()
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            if name.endswith(suffix):
-                found.add(os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/"))
+    return {name for name in output_names(root) if name.endswith(suffix)}
+
+
+def output_names(root: str | os.PathLike[str], *, follow_links: bool = False) -> list[str]:
+    """Every file under `root` as relative POSIX paths: what `os.walk` lists as files.
+
+    One `os.scandir` per folder and names joined as strings: about a third of the
+    cost of `os.walk` with `os.path.relpath` per file (44,000 files at 10k articles).
+    Like `os.walk`, links to folders are not listed, and followed only with
+    `follow_links`.
+    """
+    found: list[str] = []
+    pending = [("", os.fspath(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    found.append(prefix + entry.name)
+                elif follow_links or not entry.is_symlink():
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
     return found
+
+
+def output_inventory(output_path: str | os.PathLike[str]) -> set[str]:
+    """Every file under the output folder, for the steps at `finalized` that read it.
+
+    The list `remove_stale()` took at the end of the output phase when it is of this
+    folder: the link checks and the sitemap run before anything else is written
+    (plugin order: portal first, seo before search). Otherwise a walk of the folder.
+    """
+    state = _state
+    if state is not None and state.inventory is not None:
+        folder, names = state.inventory
+        if folder == os.path.abspath(output_path):
+            return set(names)
+    return set(output_names(output_path))
 
 
 def _same_file(a: Path, b: Path) -> bool:

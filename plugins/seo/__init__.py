@@ -22,7 +22,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from pelican import signals
-from portal import report
+from portal import incremental, report
 from portal.model import Problem
 
 from .config import SeoConfig, read_config
@@ -87,7 +87,8 @@ def write_files(pelican: Any) -> None:
     if config is None:
         return
     output = Path(pelican.output_path)
-    entries = output_entries(output, _build.known, config.sitemap_exclude, _build.hidden)
+    files = incremental.output_inventory(output)  # taken once at the end of the output
+    entries = output_entries(output, _build.known, config.sitemap_exclude, _build.hidden, files)
     written = write_sitemap(output, entries, config)
     robots = output / config.robots_save_as
     if robots.exists():

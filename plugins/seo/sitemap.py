@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from portal import incremental
 
 from .config import SeoConfig
 from .head import page_url
@@ -80,24 +82,32 @@ def output_entries(
     known: Mapping[str, Entry],
     exclude: Iterable[str],
     skip_urls: Iterable[str] = (),
+    files: Iterable[str] | None = None,
 ) -> list[Entry]:
-    """An entry for every HTML file in `output`, home first, then by URL."""
-    patterns = tuple(exclude)
+    """An entry for every HTML file in `output`, home first, then by URL.
+
+    `files`: the files in `output` when the caller knows them (relative POSIX paths);
+    otherwise the folder is walked.
+    """
+    excluded = _matcher(exclude)
     skip_urls = set(skip_urls)
     entries = []
-    for folder, dirs, files in os.walk(output):
-        dirs.sort()
-        for name in files:
-            if not name.endswith(".html"):
-                continue
-            relative = os.path.relpath(os.path.join(folder, name), output).replace(os.sep, "/")
-            if any(fnmatch.fnmatchcase(relative, pattern) for pattern in patterns):
-                continue
-            url = page_url(relative)
-            if url in skip_urls:
-                continue
-            entries.append(known.get(url) or Entry(url))
+    for relative in incremental.output_names(output) if files is None else files:
+        if not relative.endswith(".html") or excluded(relative):
+            continue
+        url = page_url(relative)
+        if url in skip_urls:
+            continue
+        entries.append(known.get(url) or Entry(url))
     return sorted(entries, key=lambda e: (e.url != "", e.url))
+
+
+def _matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a path matches any of the shell patterns (`fnmatch.fnmatchcase`)."""
+    translated = [fnmatch.translate(pattern) for pattern in patterns]
+    if not translated:
+        return lambda _path: False
+    return re.compile("|".join(f"(?:{t})" for t in translated)).match  # type: ignore[return-value]
 
 
 def urlset(entries: Iterable[Entry], config: SeoConfig) -> etree._Element:

@@ -15,11 +15,13 @@ index chunks, scripts — byte for byte like the rest of the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,6 +189,12 @@ def _uncited_articles(content: Path) -> list[Path]:
     return found
 
 
+def touch(path: Path) -> None:
+    """A new mtime (and ctime), the same bytes."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
 def run_scenario(
     tmp_path_factory: pytest.TempPathFactory,
     base: Path,
@@ -211,7 +219,8 @@ def run_scenario(
         overrides["THEME"] = str(root / "theme")
     build_site(content, scenario.output, overrides=overrides)
     if recycled:
-        build_site(content, scenario.output, overrides=overrides)
+        touch(next(content.rglob("*.md")))  # else nothing changed and Pelican would not run
+        assert not build_site(content, scenario.output, overrides=overrides).kept
         assert any((root / "cache" / "portal").glob("spare-*"))
     overrides.update(change(scenario) or {})
     build_site(content, scenario.output, overrides=overrides)
@@ -226,11 +235,16 @@ def run_scenario(
 
 @pytest.fixture(scope="session")
 def edited(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> Scenario:
-    """One article's body edited (after a rebuild with nothing changed)."""
+    """One article's body edited (after a rebuild with nothing changed, and one after a
+    file was touched)."""
 
     def change(s: Scenario) -> None:
         before = inodes(s.output)
-        build_site(s.content, s.output, overrides={"CACHE_PATH": str(s.root / "cache"), **SHARDED})
+        overrides = {"CACHE_PATH": str(s.root / "cache"), **SHARDED}
+        s.notes["kept"] = build_site(s.content, s.output, overrides=overrides).kept
+        s.notes["inodes_kept"] = inodes(s.output)
+        touch(sorted((s.content / "cities").glob("*.md"))[0])  # the same bytes
+        s.notes["touched_kept"] = build_site(s.content, s.output, overrides=overrides).kept
         state = incremental.current()
         s.notes["unchanged_stats"] = dict(state.stats)
         s.notes["unchanged_search"] = search.last_index()
@@ -329,6 +343,12 @@ def test_the_changes_reached_the_output(added, deleted, city_changed, template_c
                if name.startswith("cities/"))
     assert b"Template changed." in (template_changed.output / "index.html").read_bytes()
     assert b"A subtitle set for this test" in (setting_changed.output / "index.html").read_bytes()
+
+
+def test_a_rebuild_with_nothing_changed_keeps_the_output_without_running_pelican(edited):
+    assert edited.notes["kept"] is True
+    assert edited.notes["inodes_kept"] == edited.notes["inodes_before"]
+    assert edited.notes["touched_kept"] is False  # a touched file: a real build
 
 
 def test_a_rebuild_with_nothing_changed_renders_nothing_and_keeps_every_inode(edited):
@@ -460,13 +480,16 @@ def test_a_template_error_in_a_worker_fails_the_build_and_names_it(parallel_and_
 def test_the_cache_forgets_output_folders_that_are_gone(tmp_path_factory, base_content):
     root = tmp_path_factory.mktemp("incremental-forget")
     overrides = {"CACHE_PATH": str(root / "cache"), "PERFORMANCE": {"workers": 1}}
+    content = root / "content"
+    shutil.copytree(base_content, content)
     for _ in range(2):  # the second build keeps the first output as its spare tree
-        build_site(base_content, root / "first", overrides=overrides)
+        touch(next(content.rglob("*.md")))  # else the second build would keep the output
+        build_site(content, root / "first", overrides=overrides)
     portal_cache = root / "cache" / "portal"
     assert len(list(portal_cache.glob("spare-*.owner"))) == 1
     assert [p for p in portal_cache.glob("spare-*") if p.is_dir()]
     shutil.rmtree(root / "first")
-    build_site(base_content, root / "second", overrides=overrides)
+    build_site(content, root / "second", overrides=overrides)
     owners = [p.read_text(encoding="utf-8") for p in portal_cache.glob("spare-*.owner")]
     assert owners == [str(root / "second")]
     assert not [p for p in portal_cache.glob("spare-*") if p.is_dir()]
@@ -484,3 +507,77 @@ def test_folders_of_killed_builds_are_removed_later(tmp_path_factory, base_conte
     build_site(base_content, root / "site", overrides={"CACHE_PATH": str(root / "cache")})
     assert not abandoned.exists()
     assert young.exists()  # perhaps a build running right now
+
+
+@pytest.fixture(scope="session")
+def kept_or_built(tmp_path_factory: pytest.TempPathFactory, base_content: Path) -> dict[str, Any]:
+    """Rebuilds after each kind of change: which ones found nothing changed.
+
+    A step's value is `BuildResult.kept`; every change must give a real build, and
+    the build right after it (nothing changed) must keep the output as it is.
+    """
+    root = tmp_path_factory.mktemp("incremental-kept")
+    content, output = root / "content", root / "output"
+    shutil.copytree(base_content, content)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    overrides: dict[str, Any] = {"CACHE_PATH": str(root / "cache"), "THEME": str(root / "theme")}
+    steps: dict[str, bool] = {}
+
+    def step(name: str, change: Callable[[], None] = lambda: None) -> None:
+        change()
+        steps[name] = build_site(content, output, overrides=overrides).kept
+        steps[f"{name}, then again"] = build_site(content, output, overrides=overrides).kept
+
+    step("first")
+    city = sorted((content / "cities").glob("*.md"))[0]
+    step("a content file touched", lambda: touch(city))
+    step("a setting edited", lambda: overrides.update(SITESUBTITLE="Kept or built"))
+    footer = root / "theme" / "templates" / "partials" / "footer.html"
+    step("a template edited", lambda: footer.write_text(
+        footer.read_text(encoding="utf-8") + "\n", encoding="utf-8"))
+    page = next(output.rglob("news/**/index.html")).relative_to(output)
+    step("a page deleted from the output", lambda: (output / page).unlink())
+    step("a file added to the output", lambda: (output / "stray.txt").write_text("x"))
+    feed = output / "feeds" / "all.atom.xml"
+    step("an output file edited in place", lambda: feed.write_bytes(feed.read_bytes() + b" "))
+    step("a content file added", lambda: corpus.add_article(content, 901))
+
+    def come_due() -> None:  # as when a scheduled article's date is reached
+        file = incremental.manifest_file({"CACHE_PATH": overrides["CACHE_PATH"]}, output)
+        manifest = incremental.load_manifest(file, output)
+        manifest.due = time.time() - 1
+        incremental.save_manifest(manifest, file)
+
+    step("a scheduled date reached", come_due)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(incremental, "day_stamp", lambda settings: "another day")
+        step("another day")
+    clean = root / "clean"
+    build_site(content, clean, overrides={**overrides, "CACHE_PATH": str(root / "clean-cache")})
+    return {"steps": steps, "output": output, "clean": clean, "page": page}
+
+
+def test_only_a_build_with_nothing_changed_keeps_the_output(kept_or_built):
+    steps = kept_or_built["steps"]
+    built = [name for name, kept in steps.items() if not kept]
+    assert built == [name for name in steps if not name.endswith(", then again")]
+
+
+def test_a_kept_output_is_what_a_clean_build_makes(kept_or_built):
+    output = kept_or_built["output"]
+    assert (output / kept_or_built["page"]).is_file()  # deleted, then built again
+    assert not (output / "stray.txt").exists()
+    assert_same_tree(output, kept_or_built["clean"])
+
+
+def test_the_first_content_date_after_a_build_is_when_it_comes_due():
+    class Item:
+        def __init__(self, when: dt.datetime | None) -> None:
+            self.date = when
+
+    start = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
+    items = [Item(start - dt.timedelta(days=1)), Item(start + dt.timedelta(hours=2)),
+             Item(start + dt.timedelta(minutes=5)), Item(None)]
+    assert incremental.next_due(items, start.timestamp()) == (
+        start + dt.timedelta(minutes=5)).timestamp()
+    assert incremental.next_due(items[:1], start.timestamp()) is None

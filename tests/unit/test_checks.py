@@ -7,12 +7,17 @@ per rule); here are the small functions they are made of.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from portal import report
 from portal.checks import (
+    _URL_ATTRIBUTE,
+    LinkScans,
+    SourceLines,
+    _attribute_url,
     _produces,
     check_settings,
     lang_suffix,
@@ -93,6 +98,56 @@ def test_output_files_lists_every_file_relative(tmp_path: Path):
     (tmp_path / "a" / "b" / "index.html").write_text("x")
     (tmp_path / "robots.txt").write_text("x")
     assert output_files(tmp_path) == {"a/b/index.html", "robots.txt"}
+
+
+def test_output_files_lists_what_os_walk_lists(tmp_path: Path):
+    (tmp_path / "site" / "a" / "b").mkdir(parents=True)
+    (tmp_path / "site" / "a" / "b" / "x.html").write_text("x")
+    (tmp_path / "site" / "a" / "y.css").write_text("y")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "z.txt").write_text("z")
+    (tmp_path / "site" / "linked-folder").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "site" / "linked-file.txt").symlink_to(tmp_path / "elsewhere" / "z.txt")
+    (tmp_path / "site" / "dangling").symlink_to(tmp_path / "nowhere")
+    walked = {
+        os.path.relpath(os.path.join(folder, name), tmp_path / "site")
+        for folder, _dirs, names in os.walk(tmp_path / "site")
+        for name in names
+    }
+    assert output_files(tmp_path / "site") == walked
+    assert walked == {"a/b/x.html", "a/y.css", "linked-file.txt", "dangling"}
+    assert output_files(tmp_path / "missing") == set()
+
+
+def test_the_nth_line_is_what_the_nth_call_of_line_of_returns(tmp_path: Path):
+    text = "Title: x\n\n[a](one) and [b](one)\n[c](two)\n\n[d](one)\n"
+    (tmp_path / "page.md").write_text(text, encoding="utf-8")
+    in_order = SourceLines(str(tmp_path))
+    calls = [("one", n) for n in range(1, 5)] + [("two", 1), ("two", 2), ("none", 1)]
+    expected = {key: in_order.line_of("page.md", key[0]) for key in calls}
+    assert list(expected.values()) == [3, 6, 1, 1, 4, 1, 1]
+    lazy = SourceLines(str(tmp_path))
+    for needle, call in [*reversed(calls), *calls]:  # in any order, any number of times
+        assert lazy.nth_line_of("page.md", needle, call) == expected[(needle, call)]
+
+
+def test_link_scans_are_kept_by_digest_and_pruned_to_what_was_used(tmp_path: Path):
+    file = tmp_path / "links.pickle"
+    first = LinkScans(file)
+    one = '<a href="/x/">x</a><img src=\'y.png\'> <a href="?a=1&amp;b=2">q</a>'
+    other = '<a href="/z/">z</a>'
+    assert first.find(one, _URL_ATTRIBUTE, _attribute_url) == ("/x/", "y.png", "?a=1&b=2")
+    assert first.find(other, _URL_ATTRIBUTE, _attribute_url) == ("/z/",)
+    first.save()
+    second = LinkScans(file)
+    assert len(second.known) == 2
+    second.known = {key: ("kept",) for key in second.known}  # served from the file
+    assert second.find(one, _URL_ATTRIBUTE, _attribute_url) == ("kept",)
+    second.save()
+    assert list(LinkScans(file).known.values()) == [("kept",)]  # `other` was not used
+    file.write_bytes(b"not a pickle")
+    assert LinkScans(file).known == {}
+    assert LinkScans(None).find(other, _URL_ATTRIBUTE, _attribute_url) == ("/z/",)
 
 
 def test_a_time_the_clocks_skip_does_not_exist():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import json
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from seo.sitemap import (
     SITEMAP_NS,
     XHTML_NS,
     Entry,
+    _matcher,
     lastmod,
     output_entries,
     robots_text,
@@ -231,6 +233,19 @@ def test_the_sitemap_lists_every_written_page_but_the_excluded(tmp_path: Path):
     known = {"news/x/": Entry("news/x/", "2009-07-14")}
     entries = output_entries(tmp_path, known, ("404.html", "pagefind/*"), {"old.html"})
     assert entries == [Entry(""), Entry("news/x/", "2009-07-14")]
+    files = ["news/x/index.html", "index.html", "extra.html", "pagefind/y.html"]
+    listed = output_entries(tmp_path, known, ("404.html", "pagefind/*"), (), files)
+    assert listed == [Entry(""), Entry("extra.html"), Entry("news/x/", "2009-07-14")]
+
+
+@pytest.mark.parametrize(
+    "path", ["404.html", "a/404.html", "pagefind/x/y.html", "drafts/", "theme/a.css", "x.html"]
+)
+def test_excluded_paths_match_as_fnmatchcase_does(path: str):
+    patterns = ("404.html", "pagefind/*", "drafts/*", "theme/*")
+    expected = any(fnmatch.fnmatchcase(path, pattern) for pattern in patterns)
+    assert bool(_matcher(patterns)(path)) == expected
+    assert not _matcher(())(path)
 
 
 def test_more_urls_than_a_file_may_hold_go_into_an_index(tmp_path: Path):
