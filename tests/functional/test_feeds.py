@@ -34,7 +34,8 @@ RFC_3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\
 def feed_files(output: Path, *, archives: bool = True) -> list[Path]:
     """Every Atom, RSS and JSON feed file under feeds/."""
     files = [
-        p for p in (output / "feeds").rglob("*")
+        p
+        for p in (output / "feeds").rglob("*")
         if p.name.endswith((".atom.xml", ".rss.xml", ".json"))
     ]
     if not archives:
@@ -93,7 +94,9 @@ def links_in(path: Path) -> list[str]:
     urls = [v for v in root.xpath("//@href | //@url | //@scheme | //@domain")]
     urls += [e.text for e in root.iter("link") if e.text]  # RSS <link>
     urls += [e.text for e in root.iter("guid") if e.get("isPermaLink") != "false"]
-    for element in root.iter(f"{{{ATOM}}}content", "{http://purl.org/rss/1.0/modules/content/}encoded"):
+    for element in root.iter(
+        f"{{{ATOM}}}content", "{http://purl.org/rss/1.0/modules/content/}encoded"
+    ):
         urls += _html_links(element.text or "")
     return urls
 
@@ -137,10 +140,22 @@ def slug(name: str) -> str:
 
 def test_the_sample_has_every_kind_of_feed(sample_output: Path):
     names = {str(p.relative_to(sample_output / "feeds")) for p in feed_files(sample_output)}
-    for name in ("all.atom.xml", "all.rss.xml", "all.json", "lang/de.atom.xml",
-                 "lang/en.rss.xml", "category/cooperation.atom.xml", "tag/mou.rss.xml",
-                 "city/seoul.atom.xml", "city/seoul.rss.xml", "city/seoul.json",
-                 "mous.atom.xml", "mous.rss.xml", "events.atom.xml", "events.rss.xml"):
+    for name in (
+        "all.atom.xml",
+        "all.rss.xml",
+        "all.json",
+        "lang/de.atom.xml",
+        "lang/en.rss.xml",
+        "category/cooperation.atom.xml",
+        "tag/mou.rss.xml",
+        "city/seoul.atom.xml",
+        "city/seoul.rss.xml",
+        "city/seoul.json",
+        "mous.atom.xml",
+        "mous.rss.xml",
+        "events.atom.xml",
+        "events.rss.xml",
+    ):
         assert name in names
     assert (sample_output / "feeds" / "events.ics").is_file()
 
@@ -179,7 +194,9 @@ def test_every_link_in_every_feed_is_absolute(sample_output: Path):
         for url in links:
             parts = urlsplit(url)
             assert parts.scheme in ("http", "https", "mailto") and (parts.netloc or parts.path), (
-                path, url)
+                path,
+                url,
+            )
 
 
 def test_feeds_carry_self_links_to_themselves(sample_output: Path):
@@ -220,9 +237,11 @@ def test_entry_counts_match_the_content(sample_output: Path):
     for tag, count in by_tag.items():
         assert len(entry_ids(sample_output / f"feeds/tag/{tag}.rss.xml")) == count
     assert len(entry_ids(sample_output / "feeds/mous.atom.xml")) == len(
-        list((SAMPLE_CONTENT / "mous").glob("*.md")))
+        list((SAMPLE_CONTENT / "mous").glob("*.md"))
+    )
     assert len(entry_ids(sample_output / "feeds/events.rss.xml")) == len(
-        list((SAMPLE_CONTENT / "events").glob("*.md")))
+        list((SAMPLE_CONTENT / "events").glob("*.md"))
+    )
 
 
 def test_entries_are_newest_first_and_the_feed_is_as_new_as_its_newest_entry(sample_output):
@@ -263,11 +282,13 @@ def test_an_article_entry_is_complete(sample_output: Path):
     assert entry.summary.startswith("Within eight days in June 2009")
     assert entry.author == "Portal editors"
     assert {t.label for t in entry.tags} == {"Cooperation", "MOU", "digital divide"}
-    assert "<a href=\"http://127.0.0.1:8000/news/2010/07/seoul-first-fourth-time/\"" in (
-        entry.content[0].value)
+    assert '<a href="http://127.0.0.1:8000/news/2010/07/seoul-first-fourth-time/"' in (
+        entry.content[0].value
+    )
     translations = [(ln.rel, ln.href) for ln in entry.links if ln.get("hreflang") == "de"]
     assert translations == [
-        ("alternate", f"{DEV_SITE}/de/news/2009/07/seoul-absichtserklaerungen-juni/")]
+        ("alternate", f"{DEV_SITE}/de/news/2009/07/seoul-absichtserklaerungen-juni/")
+    ]
     rss = parse(sample_output / "feeds/all.rss.xml")
     item = next(e for e in rss.entries if e.id == entry.id)
     assert item.link == f"{DEV_SITE}/news/2009/07/seoul-mous-june/"
@@ -324,8 +345,10 @@ def test_the_opml_lists_every_feed_file_and_nothing_else(sample_output: Path):
     opml = etree.parse(str(sample_output / "feeds/feeds.opml")).getroot()
     listed = opml.xpath("//outline/@xmlUrl")
     assert len(listed) == len(set(listed))
-    files = {f"{DEV_SITE}/{p.relative_to(sample_output).as_posix()}"
-             for p in feed_files(sample_output, archives=False)}
+    files = {
+        f"{DEV_SITE}/{p.relative_to(sample_output).as_posix()}"
+        for p in feed_files(sample_output, archives=False)
+    }
     assert set(listed) == files
 
 
@@ -343,7 +366,9 @@ def test_the_feeds_page_links_every_feed_and_the_opml(sample_output: Path):
     assert "Alle Feeds als OPML-Datei" in german.text_content()
     alternates = german.xpath("//head/link[@rel='alternate'][@hreflang][not(@type)]")
     assert {(a.get("hreflang"), a.get("href")) for a in alternates} >= {
-        ("en", "../../feeds/"), ("de", "../../de/feeds/")}
+        ("en", "../../feeds/"),
+        ("de", "../../de/feeds/"),
+    }
 
 
 def test_a_city_page_advertises_its_own_feeds_without_duplicates(sample_output: Path):
@@ -367,7 +392,8 @@ def test_tag_and_german_pages_advertise_their_feeds(sample_output: Path):
     tag = html.fromstring(read_page(sample_output, "tag/mou/"))
     assert "../../feeds/tag/mou.atom.xml" in tag.xpath("//head/link[@rel='alternate']/@href")
     german = html.fromstring(
-        read_page(sample_output, "de/news/2009/07/seoul-absichtserklaerungen-juni/"))
+        read_page(sample_output, "de/news/2009/07/seoul-absichtserklaerungen-juni/")
+    )
     hrefs = german.xpath("//head/link[@rel='alternate'][@type]/@href")
     assert any(h.endswith("feeds/lang/de.atom.xml") for h in hrefs)
     english = html.fromstring(read_page(sample_output, "news/2009/07/seoul-mous-june/"))
@@ -377,9 +403,14 @@ def test_tag_and_german_pages_advertise_their_feeds(sample_output: Path):
 # -------------------------------------------------------------------- in a browser
 
 
-@pytest.mark.parametrize(("feed", "xsl"), [("all.atom.xml", "feed.xsl"),
-                                           ("all.rss.xml", "feed.xsl"),
-                                           ("lang/de.atom.xml", "feed.de.xsl")])
+@pytest.mark.parametrize(
+    ("feed", "xsl"),
+    [
+        ("all.atom.xml", "feed.xsl"),
+        ("all.rss.xml", "feed.xsl"),
+        ("lang/de.atom.xml", "feed.de.xsl"),
+    ],
+)
 def test_the_stylesheet_turns_a_feed_into_a_readable_page(sample_output, feed, xsl):
     data = (sample_output / "feeds" / feed).read_bytes()
     assert f'<?xml-stylesheet type="text/xsl" href="/feeds/{xsl}"?>'.encode() in data
@@ -405,15 +436,21 @@ def sample_output_again(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_same_content_gives_byte_identical_feeds(sample_output, sample_output_again):
-    first = sorted(p.relative_to(sample_output) for p in (sample_output / "feeds").rglob("*")
-                   if p.is_file() and p.suffix != ".html")
-    second = sorted(p.relative_to(sample_output_again)
-                    for p in (sample_output_again / "feeds").rglob("*")
-                    if p.is_file() and p.suffix != ".html")
+    first = sorted(
+        p.relative_to(sample_output)
+        for p in (sample_output / "feeds").rglob("*")
+        if p.is_file() and p.suffix != ".html"
+    )
+    second = sorted(
+        p.relative_to(sample_output_again)
+        for p in (sample_output_again / "feeds").rglob("*")
+        if p.is_file() and p.suffix != ".html"
+    )
     assert first == second and len(first) > 50
     for relative in first:
         assert (sample_output / relative).read_bytes() == (
-            sample_output_again / relative).read_bytes(), relative
+            sample_output_again / relative
+        ).read_bytes(), relative
 
 
 def test_pelicans_own_feeds_are_off(sample_output: Path):

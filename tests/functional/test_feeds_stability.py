@@ -60,8 +60,15 @@ Slug: {slug}
 """  # `extra`: further header lines, each ending in a newline
 
 
-def article(number: int, *, title: str | None = None, slug: str | None = None,
-            cities: str = "berlin", extra: str = "", body: str = "") -> str:
+def article(
+    number: int,
+    *,
+    title: str | None = None,
+    slug: str | None = None,
+    cities: str = "berlin",
+    extra: str = "",
+    body: str = "",
+) -> str:
     return ARTICLE.format(
         title=title or f"Story number {number}",
         id=f"story-{number}",
@@ -152,7 +159,8 @@ def logical_ids(output: Path) -> dict[str, list[str]]:
     """Every logical feed's entry IDs (archives included), by subscription file."""
     return {
         str(path.relative_to(output / "feeds")): sorted(
-            all_entries(output, str(path.relative_to(output / "feeds"))))
+            all_entries(output, str(path.relative_to(output / "feeds")))
+        )
         for path in feed_files(output, archives=False)
     }
 
@@ -162,7 +170,8 @@ def logical_ids(output: Path) -> dict[str, list[str]]:
 
 def test_changing_title_and_slug_keeps_every_entry_id(builds: Builds):
     story = next(
-        e for e in feedparser.parse((builds.renamed / "feeds/all.atom.xml").read_bytes()).entries
+        e
+        for e in feedparser.parse((builds.renamed / "feeds/all.atom.xml").read_bytes()).entries
         if e.id.endswith(":story-5")
     )
     assert story.title == "A renamed headline"  # the edit did take effect…
@@ -175,7 +184,8 @@ def test_publishing_under_another_site_url_keeps_every_entry_id(builds: Builds):
     assert logical_ids(builds.published) == logical_ids(builds.before)
     root = etree.parse(str(builds.published / "feeds/all.atom.xml")).getroot()
     assert root.xpath("//a:link[@rel='self']/@href", namespaces={"a": ATOM}) == [
-        f"{PROD}/feeds/all.atom.xml"]
+        f"{PROD}/feeds/all.atom.xml"
+    ]
     for path in feed_files(builds.published):
         for url in links_in(path):
             assert not url.startswith(DEV), (path, url)
@@ -196,8 +206,10 @@ def test_feeds_hold_at_most_max_items_and_archives_hold_the_rest(builds: Builds)
     for path in feed_files(out):
         assert len(entry_ids(path)) <= 2, path
     current = entry_ids(out / "feeds/all.atom.xml")
-    assert current == ["tag:egov-portal.example,2024-03-05:story-5",
-                       "tag:egov-portal.example,2024-03-04:story-4"]
+    assert current == [
+        "tag:egov-portal.example,2024-03-05:story-5",
+        "tag:egov-portal.example,2024-03-04:story-4",
+    ]
     assert len(all_entries(out, "all.atom.xml")) == 5
     assert len(all_entries(out, "all.rss.xml")) == 5
     assert len(all_entries(out, "all.json")) == 5
@@ -229,8 +241,10 @@ def test_archive_pages_chain_with_prev_and_next_archive(builds: Builds, ext: str
         root = etree.parse(str(page)).getroot()
         assert root.find(f".//{{{HISTORY}}}archive") is not None
         assert feedparser.parse(page.read_bytes()).bozo == 0
-    assert etree.parse(str(out / f"feeds/all.{ext}")).getroot().find(
-        f".//{{{HISTORY}}}archive") is None
+    assert (
+        etree.parse(str(out / f"feeds/all.{ext}")).getroot().find(f".//{{{HISTORY}}}archive")
+        is None
+    )
 
 
 def test_json_feeds_page_through_next_url(builds: Builds):
@@ -262,12 +276,16 @@ def test_the_lead_image_is_an_enclosure_with_its_size_type_and_alt_text(builds: 
     atom = feedparser.parse((out / "feeds/all.atom.xml").read_bytes()).entries[0]
     enclosures = [ln for ln in atom.links if ln.rel == "enclosure"]
     assert [(e.href, e.type, e.length) for e in enclosures] == [
-        (f"{DEV}/images/lead.png", "image/png", str(len(PNG)))]
+        (f"{DEV}/images/lead.png", "image/png", str(len(PNG)))
+    ]
     assert atom.media_content[0]["url"] == f"{DEV}/images/lead.png"
     root = etree.parse(str(out / "feeds/all.rss.xml")).getroot()
     enclosure = root.find("channel/item/enclosure")
-    assert enclosure.attrib == {"url": f"{DEV}/images/lead.png", "length": str(len(PNG)),
-                                "type": "image/png"}
+    assert enclosure.attrib == {
+        "url": f"{DEV}/images/lead.png",
+        "length": str(len(PNG)),
+        "type": "image/png",
+    }
     assert root.findtext(".//{http://search.yahoo.com/mrss/}description") == "A test pattern"
     item = json_feed(out / "feeds/all.json")["items"][0]
     assert item["image"] == f"{DEV}/images/lead.png"
