@@ -20,6 +20,13 @@ Settings: `FEEDS = {...}` in pelicanconf.py, over `settings.DEFAULTS`:
 `id_authority` and `id_date` (the fixed `tag:` URI authority: IDs never depend on
 the site URL), `max_items`, `websub_hub`.
 
+Rebuilds: every file is put with the content files whose bodies it shows (its
+entries'); when no header, setting, template or the date changed, only the files
+holding an entry whose body changed are made again (entries are made lazily, for
+those files only) and every other file is linked from the last good output
+(`portal.incremental.reuse_file`). When nothing the feeds use changed, the whole
+generator's output is reused (`incremental_output`).
+
 Entry IDs, dates and precision rules: see `entries` and `ical`. Templates get the
 Jinja global `feed_links()` (`generator.install_feed_links`) and
 `context["feed_catalog"]`; `partials/head_feeds.html` advertises a page's feeds.

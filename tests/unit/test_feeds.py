@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -52,7 +53,9 @@ def test_development_uses_the_feeds_site_url_because_siteurl_is_relative():
 
 def test_an_absolute_siteurl_wins_and_keeps_its_sub_path():
     fs = FeedSettings.from_pelican(
-        settings(SITEURL="https://portal.example.org/sub", FEEDS={"siteurl": "http://127.0.0.1:8000"})
+        settings(
+            SITEURL="https://portal.example.org/sub", FEEDS={"siteurl": "http://127.0.0.1:8000"}
+        )
     )
     assert fs.site_url == "https://portal.example.org/sub"
     assert fs.site_path == "/sub"
@@ -78,8 +81,14 @@ def test_unknown_feed_settings_are_named_with_the_known_ones():
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("max_items", 0), ("max_items", "20"), ("id_date", "20261"), ("websub_hub", "hub"),
-     ("siteurl", "/relative"), ("id_authority", "not a domain")],
+    [
+        ("max_items", 0),
+        ("max_items", "20"),
+        ("id_date", "20261"),
+        ("websub_hub", "hub"),
+        ("siteurl", "/relative"),
+        ("id_authority", "not a domain"),
+    ],
 )
 def test_bad_feed_settings_say_what_is_allowed_and_what_came(key, value):
     with pytest.raises(FeedSettingsError) as error:
@@ -131,8 +140,12 @@ class _City:
 def test_a_city_page_advertises_the_site_feeds_then_its_city_feeds():
     urls = [link.url for link in links_for_page(catalog(), {"city": _City()}, "en")]
     assert urls == [
-        "feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/all.json",
-        "feeds/city/seoul.atom.xml", "feeds/city/seoul.rss.xml", "feeds/city/seoul.json",
+        "feeds/all.atom.xml",
+        "feeds/all.rss.xml",
+        "feeds/all.json",
+        "feeds/city/seoul.atom.xml",
+        "feeds/city/seoul.rss.xml",
+        "feeds/city/seoul.json",
     ]
 
 
@@ -222,8 +235,13 @@ def document(entries, **overrides) -> FeedDocument:
 TRANSLATED = entry(
     3,
     translations=(
-        Link("https://site.example/de/news/2009/07/story-3/", "alternate", "text/html", "de",
-             "Geschichte 3"),
+        Link(
+            "https://site.example/de/news/2009/07/story-3/",
+            "alternate",
+            "text/html",
+            "de",
+            "Geschichte 3",
+        ),
     ),
     image=Enclosure("https://site.example/images/a.png", "image/png", 1234, "A test image"),
 )
@@ -242,12 +260,27 @@ def test_atom_keeps_our_order_and_the_attributes_feedgen_drops_on_entry_links():
     first = root.find(f"{ATOM}entry")
     links = [dict(link.attrib) for link in first.findall(f"{ATOM}link")]
     assert links == [
-        {"href": "https://site.example/news/2009/07/story-3/", "rel": "alternate",
-         "type": "text/html", "hreflang": "en", "title": "Story 3 <&>"},
-        {"href": "https://site.example/de/news/2009/07/story-3/", "rel": "alternate",
-         "type": "text/html", "hreflang": "de", "title": "Geschichte 3"},
-        {"href": "https://site.example/images/a.png", "rel": "enclosure", "type": "image/png",
-         "title": "A test image", "length": "1234"},
+        {
+            "href": "https://site.example/news/2009/07/story-3/",
+            "rel": "alternate",
+            "type": "text/html",
+            "hreflang": "en",
+            "title": "Story 3 <&>",
+        },
+        {
+            "href": "https://site.example/de/news/2009/07/story-3/",
+            "rel": "alternate",
+            "type": "text/html",
+            "hreflang": "de",
+            "title": "Geschichte 3",
+        },
+        {
+            "href": "https://site.example/images/a.png",
+            "rel": "enclosure",
+            "type": "image/png",
+            "title": "A test image",
+            "length": "1234",
+        },
     ]
     assert first.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     media = first.find(f"{MEDIA}content")
@@ -275,8 +308,9 @@ def test_html_is_escaped_and_the_stylesheet_is_announced():
 
 
 def test_rss_has_rfc_822_dates_guid_enclosure_and_its_own_permalink():
-    data = render_feed(document([TRANSLATED], self_url="https://site.example/feeds/all.rss.xml"),
-                       "rss")
+    data = render_feed(
+        document([TRANSLATED], self_url="https://site.example/feeds/all.rss.xml"), "rss"
+    )
     parsed = feedparser.parse(data)
     assert parsed.bozo == 0 and parsed.version == "rss20"
     root = etree.fromstring(data)
@@ -290,7 +324,10 @@ def test_rss_has_rfc_822_dates_guid_enclosure_and_its_own_permalink():
     assert parsed.entries[0].link == TRANSLATED.url
     enclosure = item.find("enclosure")
     assert (enclosure.get("url"), enclosure.get("length"), enclosure.get("type")) == (
-        "https://site.example/images/a.png", "1234", "image/png")
+        "https://site.example/images/a.png",
+        "1234",
+        "image/png",
+    )
     assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Portal editors"
     assert root.findtext("channel/language") == "en"
 
@@ -301,8 +338,10 @@ def test_hub_and_archive_links_are_written_in_both_formats(fmt):
         [entry(1)],
         hub="https://hub.example/",
         archive=True,
-        links=(Link("https://site.example/feeds/all.atom.xml", "current"),
-               Link("https://site.example/feeds/archive/all/1.atom.xml", "prev-archive")),
+        links=(
+            Link("https://site.example/feeds/all.atom.xml", "current"),
+            Link("https://site.example/feeds/archive/all/1.atom.xml", "prev-archive"),
+        ),
     )
     root = etree.fromstring(render_feed(doc, fmt))
     rels = {link.get("rel"): link.get("href") for link in root.iter(f"{ATOM}link")}
@@ -322,8 +361,11 @@ def test_a_feed_without_hub_or_archive_says_neither():
 
 
 def test_json_feed_1_1_fields():
-    doc = document([TRANSLATED], hub="https://hub.example/",
-                   next_url="https://site.example/feeds/archive/all/1.json")
+    doc = document(
+        [TRANSLATED],
+        hub="https://hub.example/",
+        next_url="https://site.example/feeds/archive/all/1.json",
+    )
     feed = json.loads(render_json_feed(doc))
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["feed_url"] == doc.self_url and feed["home_page_url"] == doc.home_url
@@ -338,6 +380,21 @@ def test_json_feed_1_1_fields():
     assert item["tags"] == ["Cooperation"]
 
 
+def test_json_items_encoded_once_give_the_bytes_of_one_whole_encoding():
+    """Items cached across documents and spliced in: the same bytes as json.dumps."""
+    shared = [entry(1), TRANSLATED, entry(2, content_html="<p>Ünïcode “quotes” \\ </p>")]
+    cache: dict = {}
+    for entries in (shared, shared[1:], [], shared[::-1]):
+        doc = document(entries or [entry(4)], hub="https://hub/")
+        doc = dataclasses.replace(doc, entries=tuple(entries))  # may be empty
+        data = render_json_feed(doc, cache)
+        expected = json.loads(data)
+        whole = json.dumps(expected, ensure_ascii=False, separators=(",", ":")) + "\n"
+        assert data == whole.encode()
+        assert [item["id"] for item in expected["items"]] == [e.id for e in entries]
+    assert len(cache) == 3
+
+
 # -------------------------------------------------------------------- iCalendar
 
 
@@ -347,7 +404,10 @@ def pd(text):
 
 def test_a_day_range_is_all_day_with_an_exclusive_end():
     assert event_times(pd("2010-09-06"), pd("2010-09-08")) == (
-        dt.date(2010, 9, 6), dt.date(2010, 9, 9), True)
+        dt.date(2010, 9, 6),
+        dt.date(2010, 9, 9),
+        True,
+    )
 
 
 def test_a_month_only_event_spans_the_month_and_is_not_exact():
@@ -370,26 +430,50 @@ class _EventPage:
     def __init__(self, slug, start, end=None):
         from portal.model import Event
 
-        self.record = Event(path=f"events/{slug}.md", slug=slug, title=f"Event {slug}",
-                            start=pd(start), end=pd(end) if end else None,
-                            location="Seoul", city="seoul", organizer="SMG")
+        self.record = Event(
+            path=f"events/{slug}.md",
+            slug=slug,
+            title=f"Event {slug}",
+            start=pd(start),
+            end=pd(end) if end else None,
+            location="Seoul",
+            city="seoul",
+            organizer="SMG",
+        )
 
 
 def test_the_calendar_has_stable_uids_and_says_when_days_are_unknown():
     pages = [_EventPage("forum", "2008-07"), _EventPage("assembly", "2010-09-06", "2010-09-08")]
     events = [(p, entry(i + 1, summary="About it")) for i, p in enumerate(pages)]
-    labels = {"organizer": "Organizer", "unknown_days": "exact dates unknown",
-              "imprecise": "Date known only to %(date)s."}
-    data = render_calendar(events, name="Events", description="All events",
-                           url="https://site.example/events/", authority="egov-portal.example",
-                           lang="en", labels=labels)
-    assert data == render_calendar(events, name="Events", description="All events",
-                                   url="https://site.example/events/",
-                                   authority="egov-portal.example", lang="en", labels=labels)
+    labels = {
+        "organizer": "Organizer",
+        "unknown_days": "exact dates unknown",
+        "imprecise": "Date known only to %(date)s.",
+    }
+    data = render_calendar(
+        events,
+        name="Events",
+        description="All events",
+        url="https://site.example/events/",
+        authority="egov-portal.example",
+        lang="en",
+        labels=labels,
+    )
+    assert data == render_calendar(
+        events,
+        name="Events",
+        description="All events",
+        url="https://site.example/events/",
+        authority="egov-portal.example",
+        lang="en",
+        labels=labels,
+    )
     calendar = icalendar.Calendar.from_ical(data)
     vevents = calendar.walk("VEVENT")
     assert [str(e["UID"]) for e in vevents] == [
-        "forum.event@egov-portal.example", "assembly.event@egov-portal.example"]
+        "forum.event@egov-portal.example",
+        "assembly.event@egov-portal.example",
+    ]
     forum, assembly = vevents
     assert str(forum["SUMMARY"]) == "Event forum (exact dates unknown)"
     assert str(forum["DESCRIPTION"]).startswith("Date known only to July 2008.")
@@ -404,11 +488,25 @@ def test_the_calendar_has_stable_uids_and_says_when_days_are_unknown():
 
 def test_opml_groups_outlines_and_dates_in_rfc_822():
     data = render_opml(
-        title="Feeds", owner="Editors", docs_url="https://site.example/feeds/",
+        title="Feeds",
+        owner="Editors",
+        docs_url="https://site.example/feeds/",
         updated=dt.datetime(2010, 7, 21, tzinfo=BERLIN),
-        groups=[("Atom", [{"type": "rss", "text": "All", "title": "All",
-                           "xmlUrl": "https://site.example/feeds/all.atom.xml",
-                           "htmlUrl": "https://site.example/", "language": ""}])],
+        groups=[
+            (
+                "Atom",
+                [
+                    {
+                        "type": "rss",
+                        "text": "All",
+                        "title": "All",
+                        "xmlUrl": "https://site.example/feeds/all.atom.xml",
+                        "htmlUrl": "https://site.example/",
+                        "language": "",
+                    }
+                ],
+            )
+        ],
     )
     root = etree.fromstring(data)
     assert root.get("version") == "2.0"
