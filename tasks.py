@@ -53,7 +53,10 @@ def build(c, content="content", output="output", settings="pelicanconf.py", verb
         raise Exit(code=1) from None
     _print_problems(result.report)
     print(f"Account: {result.report.account_line()}")
-    print(f"Built {content}/ into {result.output}/")
+    if result.kept:
+        print(f"Nothing changed since the last build: {result.output}/ kept as it is")
+    else:
+        print(f"Built {content}/ into {result.output}/")
     print("Open it with: invoke serve   (then http://127.0.0.1:8000/)")
 
 

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
+from . import cache as read_cache
 from .dates import DateError, get_zone
 from .incremental import output_names
 from .model import ERROR, WARNING, ArticleMeta, City, Event, Mou, PageMeta, Problem
@@ -156,12 +157,10 @@ class LinkScans:
     @classmethod
     def of(cls, settings: Mapping[str, Any], kind: str) -> LinkScans:
         """The scans of `kind` for the content folder of `settings`."""
-        from . import cache  # the cache module imports the reader; only needed here
-
-        if not cache.performance_settings(settings)["cache"]:
+        if not read_cache.performance_settings(settings)["cache"]:
             return cls(None)
         key = hashlib.sha1(os.path.abspath(settings["PATH"]).encode()).hexdigest()[:16]
-        return cls(cache.cache_root(settings) / f"links-{kind}-{key}.pickle")
+        return cls(read_cache.cache_root(settings) / f"links-{kind}-{key}.pickle")
 
     def find(
         self, html: str, pattern: re.Pattern[str], extract: Callable[[re.Match[str]], Any]
