@@ -125,9 +125,10 @@ def account_for_content(context: dict[str, Any], settings: dict[str, Any]) -> No
     content_root = settings["PATH"]
     static_roots = tuple(p.rstrip("/") + "/" for p in settings.get("STATIC_PATHS", []))
     for folder, _dirs, files in os.walk(content_root):
+        within = os.path.relpath(folder, content_root).replace(os.sep, "/")
+        prefix = "" if within == "." else f"{within}/"
         for name in files:
-            relative = os.path.relpath(os.path.join(folder, name), content_root)
-            relative = relative.replace(os.sep, "/")
+            relative = prefix + name
             if relative.startswith(static_roots) or name.startswith("."):
                 continue
             if relative not in build.files:
