@@ -43,8 +43,17 @@ logger = logging.getLogger(__name__)
 CACHE_VERSION = 3
 MIN_PARALLEL = 48  # fewer misses than this are read in-process (forking costs more)
 # Libraries whose version changes what the reader (or the templates) produce.
-LIBRARIES = ("pelican", "markdown", "nh3", "jinja2", "markupsafe", "babel", "anyascii",
-             "feedgen", "lxml")
+LIBRARIES = (
+    "pelican",
+    "markdown",
+    "nh3",
+    "jinja2",
+    "markupsafe",
+    "babel",
+    "anyascii",
+    "feedgen",
+    "lxml",
+)
 # Settings that say where things go, not what they are.
 VOLATILE_SETTINGS = frozenset({"OUTPUT_PATH", "PORTAL_BUILD"})
 
@@ -229,8 +238,9 @@ def decode_metadata(
     return metadata
 
 
-def compute(reader: PortalMarkdownReader, source_path: str, relative: str,
-            data: bytes | None = None) -> Entry | Failure:
+def compute(
+    reader: PortalMarkdownReader, source_path: str, relative: str, data: bytes | None = None
+) -> Entry | Failure:
     """Run the portal reader on one file and keep everything it said."""
     stamp = stamp_of(source_path)
     if data is None:
@@ -275,9 +285,7 @@ class Session:
     dirty: bool = False
     loaded: bool = False
     prefetch_done: bool = False
-    stats: dict[str, int] = field(
-        default_factory=lambda: {"hits": 0, "read": 0, "parallel": 0}
-    )
+    stats: dict[str, int] = field(default_factory=lambda: {"hits": 0, "read": 0, "parallel": 0})
     # One Category, Tag or Author object per (class, name, slug) for this build's settings
     wrappers: dict[tuple[type, str, str], URLWrapper] = field(default_factory=dict)
     frozen: bool = False  # objects alive after loading are exempt from the collector
@@ -303,8 +311,15 @@ class Session:
         try:
             with open(self.path, "rb") as handle:
                 version, fingerprint, stored = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
-                AttributeError, ImportError):
+        except (
+            OSError,
+            EOFError,
+            pickle.UnpicklingError,
+            ValueError,
+            TypeError,
+            AttributeError,
+            ImportError,
+        ):
             return
         finally:
             if collecting:
@@ -332,8 +347,12 @@ class Session:
         """The reader's result for one file: cached, prefetched or read now."""
         self.load()
         stored = self.stored.get(relative)
-        if (relative not in self.prefetched and stored is not None and stored.stamp
-                and stored.stamp == stamp_of(source_path)):  # not even opened again
+        if (
+            relative not in self.prefetched
+            and stored is not None
+            and stored.stamp
+            and stored.stamp == stamp_of(source_path)
+        ):  # not even opened again
             self.stats["hits"] += 1
             self.used[relative] = stored
             return stored
@@ -401,8 +420,11 @@ class Session:
         fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".reads-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((CACHE_VERSION, self.fingerprint, keep), handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(
+                    (CACHE_VERSION, self.fingerprint, keep),
+                    handle,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
             os.replace(temp, self.path)
         except BaseException:
             if os.path.exists(temp):

@@ -145,6 +145,4 @@ def account_for_content(context: dict[str, Any], settings: dict[str, Any]) -> No
                 )
                 build.reject(relative)
     if not published:
-        build.add_problems(
-            [Problem(content_root, 1, "content", "no content was published at all")]
-        )
+        build.add_problems([Problem(content_root, 1, "content", "no content was published at all")])

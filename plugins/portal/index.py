@@ -61,8 +61,7 @@ class SiteIndex:
         """`articles`: the published originals (translations hang off them)."""
         index = cls()
         index.cities = {
-            page.record.slug: page
-            for page in sorted(cities, key=lambda p: p.record.name.lower())
+            page.record.slug: page for page in sorted(cities, key=lambda p: p.record.name.lower())
         }
         index.mous = sorted(mous, key=lambda p: p.record.sort_key)
         index.events = sorted(events, key=lambda p: p.record.sort_key)

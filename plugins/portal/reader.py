@@ -70,9 +70,7 @@ def split_header(text: str, path: str) -> tuple[list[RawField], str, int, list[P
     else:
         index = len(lines)
     if not fields and not problems:
-        problems.append(
-            Problem(path, 1, "metadata", "the file has no 'Field: value' header")
-        )
+        problems.append(Problem(path, 1, "metadata", "the file has no 'Field: value' header"))
     body = "\n".join(lines[index + 1 :])
     return fields, body, index + 2, problems
 
@@ -114,13 +112,12 @@ class PortalMarkdownReader(BaseReader):
 
     def relative(self, source_path: str) -> str:
         """The path from PATH, with `/` (Pelican passes normalised absolute paths)."""
-        if source_path.startswith(self._content_prefix) and os.path.normpath(
-            source_path
-        ) == source_path:
+        if (
+            source_path.startswith(self._content_prefix)
+            and os.path.normpath(source_path) == source_path
+        ):
             return source_path[len(self._content_prefix) :].replace(os.sep, "/")
-        return os.path.relpath(os.path.abspath(source_path), self.content_root).replace(
-            os.sep, "/"
-        )
+        return os.path.relpath(os.path.abspath(source_path), self.content_root).replace(os.sep, "/")
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         relative = self.relative(source_path)
@@ -205,8 +202,7 @@ def _placeholder(path: str, line: int, field_name: str, match: re.Match[str]) ->
         path,
         line,
         field_name,
-        f"still has the placeholder {_shorten(match.group(0))!r} from `invoke new`; "
-        "replace it",
+        f"still has the placeholder {_shorten(match.group(0))!r} from `invoke new`; replace it",
         WARNING,
     )
 

@@ -132,8 +132,11 @@ def get_relative_source_path(self: Content, source_path: str | None = None) -> s
     if source_path is None:
         return None
     content_root = self.settings["PATH"]
-    if not (isinstance(content_root, str) and isinstance(source_path, str)
-            and os.path.isabs(content_root)):
+    if not (
+        isinstance(content_root, str)
+        and isinstance(source_path, str)
+        and os.path.isabs(content_root)
+    ):
         return original_get_relative_source_path(self, source_path)
     return _relative_source_path(content_root, source_path)
 

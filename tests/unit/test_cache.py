@@ -28,8 +28,9 @@ def site(tmp_path: Path) -> dict:
     content = tmp_path / "content"
     (content / "articles").mkdir(parents=True)
     (content / "articles" / "story.md").write_text(ARTICLE, encoding="utf-8")
-    settings = load_settings(content=content, output=tmp_path / "out",
-                             overrides={"CACHE_PATH": str(tmp_path / "cache")})
+    settings = load_settings(
+        content=content, output=tmp_path / "out", overrides={"CACHE_PATH": str(tmp_path / "cache")}
+    )
     return {"settings": settings, "path": content / "articles" / "story.md"}
 
 
@@ -57,16 +58,20 @@ def test_settings_fingerprint_is_stable_and_ignores_where_output_goes(site):
 def test_header_and_body_digests_change_independently():
     header, body = cache.split_digests(ARTICLE.encode(), "articles/a.md")
     edited_body = cache.split_digests((ARTICLE + "\nMore.\n").encode(), "articles/a.md")
-    retitled = cache.split_digests(ARTICLE.replace("Cached story", "Other").encode(),
-                                   "articles/a.md")
+    retitled = cache.split_digests(
+        ARTICLE.replace("Cached story", "Other").encode(), "articles/a.md"
+    )
     assert edited_body[0] == header and edited_body[1] != body
     assert retitled[0] != header and retitled[1] == body
 
 
 def test_url_wrappers_survive_the_round_trip_with_the_current_settings(site):
     settings = site["settings"]
-    metadata = {"category": Category("Cooperation", settings),
-                "tags": [Tag("open data", settings)], "title": "T"}
+    metadata = {
+        "category": Category("Cooperation", settings),
+        "tags": [Tag("open data", settings)],
+        "title": "T",
+    }
     plain, wrappers = cache.encode_metadata(metadata)
     assert plain == {"title": "T"}
     assert "settings" not in repr(wrappers)  # nothing settings-bound is kept

@@ -19,10 +19,14 @@ ZONE = dt.timezone(dt.timedelta(hours=1))
 def settings() -> dict:
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings.update(
-        ARTICLE_URL="news/{date:%Y}/{slug}/", ARTICLE_SAVE_AS="news/{date:%Y}/{slug}/index.html",
-        ARTICLE_LANG_URL="{lang}/news/{slug}/", YEAR_ARCHIVE_SAVE_AS="archives/{date:%Y}/",
-        YEAR_ARCHIVE_URL="archives/{date:%Y}/", MONTH_ARCHIVE_SAVE_AS="m/{date:%Y}/{date:%m}/",
-        MONTH_ARCHIVE_URL="m/{date:%Y}/{date:%m}/", PATH="/content",
+        ARTICLE_URL="news/{date:%Y}/{slug}/",
+        ARTICLE_SAVE_AS="news/{date:%Y}/{slug}/index.html",
+        ARTICLE_LANG_URL="{lang}/news/{slug}/",
+        YEAR_ARCHIVE_SAVE_AS="archives/{date:%Y}/",
+        YEAR_ARCHIVE_URL="archives/{date:%Y}/",
+        MONTH_ARCHIVE_SAVE_AS="m/{date:%Y}/{date:%m}/",
+        MONTH_ARCHIVE_URL="m/{date:%Y}/{date:%m}/",
+        PATH="/content",
     )
     return settings
 
@@ -32,20 +36,29 @@ def articles(settings: dict, count: int = 30) -> list[Article]:
     for n in range(count):
         for lang in ("en", "de") if n % 4 == 0 else ("en",):
             date = dt.datetime(2001 + n % 5, 1 + n % 12, 1, tzinfo=ZONE)
-            items.append(Article(
-                f"<p>{n}</p>",
-                {"title": f"Story {n}", "slug": f"story-{n}", "lang": lang,
-                 "entry_id": f"id-{n}", "date": date},
-                settings=settings, source_path=f"/content/articles/s{n}.{lang}.md",
-            ))
+            items.append(
+                Article(
+                    f"<p>{n}</p>",
+                    {
+                        "title": f"Story {n}",
+                        "slug": f"story-{n}",
+                        "lang": lang,
+                        "entry_id": f"id-{n}",
+                        "date": date,
+                    },
+                    settings=settings,
+                    source_path=f"/content/articles/s{n}.{lang}.md",
+                )
+            )
     return items
 
 
 def test_process_translations_matches_pelicans(settings):
     mine = speedups.process_translations(articles(settings), "entry_id")
     theirs = speedups.original_process_translations(articles(settings), "entry_id")
-    assert [[a.source_path for a in part] for part in mine] == \
-        [[a.source_path for a in part] for part in theirs]
+    assert [[a.source_path for a in part] for part in mine] == [
+        [a.source_path for a in part] for part in theirs
+    ]
     originals, translations = mine
     assert len(originals) == 30 and len(translations) == 8
     assert all(t.lang == "de" for t in translations)
@@ -84,8 +97,9 @@ def test_urls_are_cached_and_follow_changes(settings):
     assert article.save_as == "elsewhere/index.html"
 
 
-@pytest.mark.parametrize("text", ["2009-07-13", "2024-02-29", "2001-12-31", "2009-07-13 14:30",
-                                  "13 July 2009"])
+@pytest.mark.parametrize(
+    "text", ["2009-07-13", "2024-02-29", "2001-12-31", "2009-07-13 14:30", "13 July 2009"]
+)
 def test_get_date_matches_pelicans(text):
     from pelican.utils import get_date
 
@@ -101,17 +115,26 @@ def test_get_date_rejects_impossible_days_like_pelican():
             parse("2009-02-30")
 
 
-@pytest.mark.parametrize("source_path", [
-    "/content/articles/s1.md", "articles/s1.md", "/content/articles/../pages/p.md",
-    "/elsewhere/x.md", "/content//articles/./s1.md", None,
-])
+@pytest.mark.parametrize(
+    "source_path",
+    [
+        "/content/articles/s1.md",
+        "articles/s1.md",
+        "/content/articles/../pages/p.md",
+        "/elsewhere/x.md",
+        "/content//articles/./s1.md",
+        None,
+    ],
+)
 def test_relative_source_paths_match_pelicans(settings, source_path):
     article = articles(settings, 1)[0]
     article.source_path = source_path
-    assert speedups.get_relative_source_path(article) == \
-        speedups.original_get_relative_source_path(article)
-    assert speedups.get_relative_source_path(article, "articles/../x.md") == \
-        speedups.original_get_relative_source_path(article, "articles/../x.md")
+    assert speedups.get_relative_source_path(article) == speedups.original_get_relative_source_path(
+        article
+    )
+    assert speedups.get_relative_source_path(
+        article, "articles/../x.md"
+    ) == speedups.original_get_relative_source_path(article, "articles/../x.md")
 
 
 def test_relative_source_paths_follow_a_relative_content_path(settings, tmp_path, monkeypatch):
@@ -120,17 +143,21 @@ def test_relative_source_paths_follow_a_relative_content_path(settings, tmp_path
     article.source_path = str(tmp_path / "content" / "articles" / "s.md")
     assert speedups.get_relative_source_path(article) == "articles/s.md"
     monkeypatch.chdir("/")  # Pelican's answer depends on the working folder here
-    assert speedups.get_relative_source_path(article) == \
-        speedups.original_get_relative_source_path(article)
+    assert speedups.get_relative_source_path(article) == speedups.original_get_relative_source_path(
+        article
+    )
 
 
-@pytest.mark.parametrize("body", [
-    "<p>No links, not even the word.</p>",
-    '<p><a href="{static}/images/a.png">static</a> <img src="{attach}b.jpg"></p>',
-    '<p>A static page <a href="{filename}/articles/x.md">x</a></p>',
-    '<p><a href="|static|images/a%20b.png">old syntax</a></p>',
-    "",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>No links, not even the word.</p>",
+        '<p><a href="{static}/images/a.png">static</a> <img src="{attach}b.jpg"></p>',
+        '<p>A static page <a href="{filename}/articles/x.md">x</a></p>',
+        '<p><a href="|static|images/a%20b.png">old syntax</a></p>',
+        "",
+    ],
+)
 def test_static_links_match_pelicans(settings, body):
     article = articles(settings, 1)[0]
     article._content = body
@@ -171,14 +198,21 @@ def test_period_archives_match_pelicans_for_any_order_and_repeats(settings):
     mine = speedups._build_period_archives(generator, dates, listed, settings)
     theirs = speedups.original_build_period_archives(generator, dates, listed, settings)
     for granularity in ("year", "month"):
-        assert [[a.source_path for a in p["articles"]] for p in mine[granularity]] == \
-            [[a.source_path for a in p["articles"]] for p in theirs[granularity]]
+        assert [[a.source_path for a in p["articles"]] for p in mine[granularity]] == [
+            [a.source_path for a in p["articles"]] for p in theirs[granularity]
+        ]
 
 
-@pytest.mark.parametrize("save_as", [
-    "news/2001/story-0/index.html", "../outside.html", "a/../../outside.html", "/etc/passwd",
-    "a/./b//index.html",
-])
+@pytest.mark.parametrize(
+    "save_as",
+    [
+        "news/2001/story-0/index.html",
+        "../outside.html",
+        "a/../../outside.html",
+        "/etc/passwd",
+        "a/./b//index.html",
+    ],
+)
 @pytest.mark.parametrize("output_path", ["/output", "/output/", "relative-output"])
 def test_save_as_checks_match_pelicans(settings, caplog, save_as, output_path):
     article = articles({**settings, "OUTPUT_PATH": output_path}, 1)[0]
@@ -188,10 +222,16 @@ def test_save_as_checks_match_pelicans(settings, caplog, save_as, output_path):
         assert "outside output path" in caplog.text
 
 
-@pytest.mark.parametrize("html", [
-    '<p><img src="a.png" alt=""></p>', '<p><img alt="" src="b.png"></p>',
-    '<p><img src="a.png" alt="An image"></p>', "<p>No image.</p>", "",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p><img src="a.png" alt=""></p>',
+        '<p><img alt="" src="b.png"></p>',
+        '<p><img src="a.png" alt="An image"></p>',
+        "<p>No image.</p>",
+        "",
+    ],
+)
 def test_empty_alt_warnings_match_pelicans(caplog, html):
     # Pelican's log filter drops a repeated message: each call names its own file
     speedups.find_empty_alt(html, f"mine/{html}.md")
