@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -159,10 +160,14 @@ class FeedsGenerator(Generator):
 
         for ref in catalog.all():
             sort_key, make = makers.get(ref.kind, articles_maker)
-            items = sorted(sources[(ref.kind, ref.key)](), key=sort_key, reverse=True)
+            items = list(sources[(ref.kind, ref.key)]())
+            # Newest first, sorted only if one of the feed's files is made.
+            newest_first = functools.cache(
+                lambda items=items, key=sort_key: sorted(items, key=key, reverse=True)
+            )
             for fmt in ref.formats:
                 if fmt != "ics":
-                    self.write_feed(ref, fmt, items, make)
+                    self.write_feed(ref, fmt, len(items), newest_first, make)
         self.write_calendar(catalog.events, portal.events, factory.event)
         self.write_opml(catalog)
         self.write_pages(writer, catalog)
@@ -221,24 +226,30 @@ class FeedsGenerator(Generator):
         return render_feed(document, fmt, self.entry_cache)
 
     def write_feed(
-        self, ref: FeedRef, fmt: str, items: Sequence[Any], make: Callable[[Any], Entry]
+        self,
+        ref: FeedRef,
+        fmt: str,
+        count: int,
+        newest_first: Callable[[], Sequence[Any]],
+        make: Callable[[Any], Entry],
     ) -> None:
         """The subscription document (newest `max_items`) and RFC 5005 archive pages.
 
-        `items`: the feed's content, newest first; `make` turns one into its entry.
+        `count` items, `newest_first()` the feed's content in order (asked for only
+        when a file is made); `make` turns one into its entry.
         Archive pages are full pages of `max_items`, numbered oldest first, so a page
         never changes once full. JSON Feed chains the same pages through `next_url`.
         """
         fs = self.feed_settings
         size = fs.max_items
-        pages = len(items) // size if len(items) > size else 0
+        pages = count // size if count > size else 0
         media_type = FeedLink(ref, fmt).media_type
         url = ref.url(fmt)
         if not self._reused(url):
             links = []
             if pages:
                 links.append(Link(fs.url(ref.archive_url(fmt, pages)), "prev-archive", media_type))
-            head = items[:size]
+            head = newest_first()[:size]
             document = self._document(
                 ref,
                 fmt,
@@ -248,12 +259,12 @@ class FeedsGenerator(Generator):
                 next_url=ref.archive_url(fmt, pages) if pages else None,
             )
             self._write(url, self._render(document, fmt), head)
-        oldest_first = items[::-1]
         for number in range(1, pages + 1):
             archive_url = ref.archive_url(fmt, number)
             if self._reused(archive_url):
                 continue
-            chunk = oldest_first[(number - 1) * size : number * size][::-1]
+            # Page `number` holds the oldest items (number - 1) * size … number * size - 1.
+            chunk = newest_first()[count - number * size : count - (number - 1) * size]
             links = [Link(fs.url(url), "current", media_type)]
             if number > 1:
                 links.append(

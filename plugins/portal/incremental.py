@@ -1010,8 +1010,10 @@ def reuse_file(path: str | os.PathLike[str]) -> bool:
     record = state.reusable(name)
     if record is None:
         return False
-    _link(state.previous / name, path, record.ino)
-    _record(state, path, name, record.deps)
+    _link(os.path.join(state.previous, name), path, record.ino)
+    state.files[name] = record  # the very same inode: what `_record` would find
+    if state.generator is not None:
+        state.generators[state.generator][0].append(name)
     state.stats["skipped"] += 1
     return True
 
@@ -1032,7 +1034,7 @@ def _replace(path: str, data: bytes) -> None:
         raise
 
 
-def _link(source: Path, path: str, ino: int | None = None) -> None:
+def _link(source: str | os.PathLike[str], path: str, ino: int | None = None) -> None:
     """Make `path` a hard link to `source` (replacing whatever `path` was).
 
     `ino`: the inode `source` is known to have; a recycled staging folder often
