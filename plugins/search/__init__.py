@@ -46,7 +46,7 @@ from portal.model import WARNING, Problem
 from .config import SearchConfig, read_config
 from .filters import SearchEntry, describe
 from .page import SearchPageGenerator
-from .pagefind import SearchIndexError, SiteIndex, build_index
+from .pagefind import PageWrites, SearchIndexError, SiteIndex, build_index
 
 logger = logging.getLogger(__name__)
 
@@ -146,9 +146,15 @@ def index_site(pelican: Any) -> None:
     output = Path(pelican.output_path)
     state = incremental.current()
     previous = state.previous if state is not None else None
+    writes = PageWrites(state.files, state.changed) if state is not None else None
     try:
         index = build_index(
-            output, _build.content_pages, config, previous, mirrors_folder(pelican.settings)
+            output,
+            _build.content_pages,
+            config,
+            previous,
+            mirrors_folder(pelican.settings),
+            writes,
         )
     except SearchIndexError as exc:
         build.add_problems([Problem("plugins/search", 1, "pagefind", str(exc))])

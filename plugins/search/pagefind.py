@@ -32,7 +32,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -63,6 +63,14 @@ class Shard:
     def folder(self) -> str:
         """The shard's bundle, relative to the bundle folder."""
         return f"shard-{self.number}"
+
+
+@dataclass(frozen=True)
+class PageWrites:
+    """Pages the writer wrote or kept this build, and those whose bytes changed."""
+
+    written: Container[str]
+    changed: Container[str]
 
 
 @dataclass(frozen=True)
@@ -127,9 +135,19 @@ def shard_digest(shard: Shard, count: int, config: SearchConfig) -> str:
     return digest.hexdigest()
 
 
-def same_pages(shard: Shard, output: Path, previous_output: Path) -> bool:
-    """Whether every page of the shard is the file (or the bytes) the last good build had."""
+def same_pages(
+    shard: Shard, output: Path, previous_output: Path, writes: PageWrites | None = None
+) -> bool:
+    """Whether every page of the shard is the file (or the bytes) the last good build had.
+
+    `writes` is what the portal's writer knows: the pages it wrote or kept this
+    build, and those among them whose bytes differ from the last good build's.
+    """
     for name in shard.pages:
+        if writes is not None and name in writes.written:
+            if name in writes.changed:
+                return False
+            continue
         try:
             now, before = os.stat(output / name), os.stat(previous_output / name)
         except OSError:
@@ -237,6 +255,7 @@ def build_index(
     config: SearchConfig,
     previous: Path | None = None,
     mirrors: Path | None = None,
+    writes: PageWrites | None = None,
 ) -> SiteIndex:
     """Index the content `pages` of `output` into `output/<bundle_dir>/`, shard by shard.
 
@@ -251,7 +270,11 @@ def build_index(
     if bundle.exists():  # a recycled staging folder may still hold an older index
         shutil.rmtree(bundle)
     bundle.mkdir(parents=True)
-    present = [name for name in pages if (output / name).is_file()]
+    present = [
+        name
+        for name in pages
+        if (writes is not None and name in writes.written) or (output / name).is_file()
+    ]
     shards = plan_shards(present, config.shard_pages)
     before = _previous_digests(previous_bundle)
     listed, reused, languages, indexed = [], [], set(), 0
@@ -264,7 +287,7 @@ def build_index(
             previous is not None
             and previous_bundle is not None
             and before.get(shard.folder) == digest
-            and same_pages(shard, output, previous)
+            and same_pages(shard, output, previous, writes)
             and (summary := _take_over(previous_bundle / shard.folder, target)) is not None
         ):
             reused.append(shard.number)
