@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,7 @@ def test_metadata_mixing_wrappers_and_other_values_is_refused(site):
 def test_a_second_read_comes_from_the_cache_with_the_same_result(site):
     html, metadata, first = _read(site["settings"], site["path"])
     assert first.stats["read"] == 1 and first.stats["hits"] == 0
-    assert cache.cache_file(site["settings"]).is_file()
+    assert all(path.is_file() for path in cache.cache_files(site["settings"]))
     again_html, again_metadata, second = _read(site["settings"], site["path"])
     assert second.stats == {"hits": 1, "read": 0, "parallel": 0}
     assert again_html == html
@@ -174,3 +175,88 @@ def test_a_file_touched_without_a_change_is_still_a_hit(site):
     _html, _metadata, session = _read(site["settings"], site["path"])
     assert session.stats == {"hits": 1, "read": 0, "parallel": 0}
     assert session.stored["articles/story.md"].stamp == cache.stamp_of(str(site["path"]))
+
+
+def _read_all(settings: dict, paths: list[Path]) -> cache.Session:
+    report.start()
+    session = cache.start(settings)
+    reader = cache.CachedPortalReader(settings)
+    for path in paths:
+        reader.read(str(path))
+    session.save()
+    return session
+
+
+def test_a_build_rewrites_only_the_shards_of_the_files_that_changed(site, monkeypatch):
+    content = site["path"].parent
+    paths = [site["path"]]
+    for number in range(40):  # enough files for every shard
+        path = content / f"story-{number}.md"
+        path.write_text(ARTICLE.replace("cached-story", f"cached-story-{number}"), "utf-8")
+        paths.append(path)
+    settings = site["settings"]
+    written: list[Path] = []
+    save_shard = cache._save_shard
+    monkeypatch.setattr(
+        cache, "_save_shard", lambda path, *args: written.append(path) or save_shard(path, *args)
+    )
+    _read_all(settings, paths)
+    assert sorted(written) == sorted(cache.cache_files(settings))
+    written.clear()
+    assert _read_all(settings, paths).stats["hits"] == len(paths)
+    assert written == []  # nothing changed, nothing written
+
+    edited = content / "story-7.md"
+    edited.write_text(ARTICLE.replace("cached-story", "edited") + "More.\n", "utf-8")
+    session = _read_all(settings, paths)
+    assert session.stats["read"] == 1 and session.stats["hits"] == len(paths) - 1
+    assert written == [cache.cache_file(settings, cache.shard_of("articles/story-7.md"))]
+
+    paths.remove(edited)  # a file gone: its shard forgets it
+    _read_all(settings, paths)
+    session = cache.start(settings)
+    session.load()
+    assert "articles/story-7.md" not in session.stored
+    assert len(session.stored) == len(paths)
+    session.thaw()
+
+
+def test_a_lost_shard_costs_only_its_own_files(site):
+    content = site["path"].parent
+    paths = [site["path"]]
+    for number in range(20):
+        path = content / f"story-{number}.md"
+        path.write_text(ARTICLE.replace("cached-story", f"cached-story-{number}"), "utf-8")
+        paths.append(path)
+    settings = site["settings"]
+    _read_all(settings, paths)
+    lost = cache.shard_of("articles/story-3.md")
+    cache.cache_file(settings, lost).write_bytes(b"not a pickle")
+    in_lost = [p for p in paths if cache.shard_of(f"articles/{p.name}") == lost]
+    session = _read_all(settings, paths)
+    assert session.stats["read"] == len(in_lost)
+    assert session.stats["hits"] == len(paths) - len(in_lost)
+    assert _read_all(settings, paths).stats["hits"] == len(paths)
+    cache.clear(settings)
+    assert not any(path.exists() for path in cache.cache_files(settings))
+
+
+@pytest.mark.parametrize("name", [".#story.md", "story.md~", ".story.md.swp", "story.md", "a|b.md"])
+def test_ignored_names_match_fnmatch(name):
+    patterns = [".#*", "*~", ".*.swp", "[ab]|*"]
+    expected = any(fnmatch.fnmatch(name, p) for p in patterns)
+    assert cache.ignore_matcher(patterns)(name) == expected
+    assert cache.ignore_matcher([])(name) is False
+
+
+def test_content_files_lists_what_a_reader_would_read(site):
+    content = site["path"].parent.parent
+    (content / "articles" / "2009").mkdir()
+    (content / "articles" / "2009" / "a.md").write_text(ARTICLE, "utf-8")
+    (content / "articles" / ".#a.md").write_text(ARTICLE, "utf-8")
+    (content / "notes.txt").write_text("x", "utf-8")
+    found = cache.content_files(site["settings"], ["md"])
+    assert found == [
+        (str(content / "articles" / "story.md"), "articles/story.md"),
+        (str(content / "articles" / "2009" / "a.md"), "articles/2009/a.md"),
+    ]
