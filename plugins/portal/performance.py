@@ -11,6 +11,7 @@ writes out when `PORTAL_BUILD_TIMINGS` names a file (the bench does).
 
 from __future__ import annotations
 
+import gc
 import resource
 import time
 from typing import Any
@@ -86,6 +87,10 @@ def instrument(generator: Any) -> None:
 
 def writer_created(pelican: Any) -> type:
     marks["writer"] = time.perf_counter()
+    # The site is assembled: its millions of objects live until the end of the build.
+    # Frozen, the collector stops scanning them on every full collection (seconds at
+    # 10,000 articles, spent wherever the writing phase happens to allocate).
+    gc.freeze()
     return incremental.use_incremental_writer(pelican)
 
 
