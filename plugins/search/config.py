@@ -22,7 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "timeout": 600,  # seconds Pagefind may take before the build fails (per shard)
     # Pages per index shard (pagefind.py): bounds Pagefind's memory (~220 KB a page)
     # and what a rebuild re-indexes; the search page merges the shards.
-    "shard_pages": 1500,
+    "shard_pages": 1000,
 }
 
 
