@@ -171,6 +171,7 @@ class FeedsGenerator(Generator):
         self.write_calendar(catalog.events, portal.events, factory.event)
         self.write_opml(catalog)
         self.write_pages(writer, catalog)
+        self.entry_cache, self.json_cache = {}, {}  # a full build's entries: hundreds of MB
 
     def _path(self, url: str) -> str:
         return os.path.join(self.output_path, url)  # URLs use "/", as POSIX paths do
