@@ -42,6 +42,8 @@ from pelican import generators, readers, utils
 from pelican.cache import FileStampDataCacher
 from pelican.contents import Content
 
+from . import incremental
+
 logger = logging.getLogger(__name__)
 
 _installed = False
@@ -144,12 +146,15 @@ def get_relative_source_path(self: Content, source_path: str | None = None) -> s
 def get_static_links(self: Content) -> set[str]:
     """`Content.get_static_links`, skipping bodies that cannot hold such a link.
 
-    Pelican keeps only links whose `{what}` is `static` or `attach`.
+    Pelican keeps only links whose `{what}` is `static` or `attach`. Its reads of the
+    body are bookkeeping, not a page using it (`incremental.untracked`), whichever of
+    this patch and the body tracking was installed first.
     """
-    body = self._content
-    if isinstance(body, str) and "static" not in body and "attach" not in body:
-        return set()
-    return original_get_static_links(self)
+    with incremental.untracked():
+        body = self._content
+        if isinstance(body, str) and "static" not in body and "attach" not in body:
+            return set()
+        return original_get_static_links(self)
 
 
 def _has_valid_save_as(self: Content) -> bool:
