@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PAGE_TYPES, WIDTHS
 
@@ -27,7 +30,7 @@ def test_skip_link_reaches_the_main_content(open_page, name: str, width: int):
     assert first["top"] >= 0 and first["height"] > 0, "the focused skip link is not visible"
 
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main-content")
+    expect(page).to_have_url(re.compile(r"#main-content$"))  # waits for the navigation
     landed = page.evaluate(FOCUSED)
     assert (landed["tag"], landed["id"]) == ("MAIN", "main-content")
 
