@@ -29,7 +29,6 @@ import logging
 import os
 import pickle
 import posixpath
-import shutil
 import tempfile
 import traceback
 from collections.abc import Iterable, Iterator
@@ -448,35 +447,6 @@ def current() -> OutputState | None:
     return _state
 
 
-def unchanged_since_previous(
-    output_path: str | os.PathLike[str], suffix: str = ".html"
-) -> Path | None:
-    """The last good output, if this build's `suffix` files are exactly its files.
-
-    For steps that derive something from the whole written site (a search index over
-    every HTML page): when this returns a folder, that step's previous result is
-    still right and can be reused (`link_tree`) instead of computed again.
-    """
-    state = _state
-    if state is None or state.previous is None or not state.previous.is_dir():
-        return None
-    if state.manifest is None or state.manifest.site_digest != state.site_digest:
-        return None  # settings, code or theme changed: derived results may differ too
-    if any(name.endswith(suffix) for name in state.changed):
-        return None
-    output = Path(output_path)
-    now = _files(output, suffix)
-    before = {n for n in (*state.manifest.files, *state.manifest.others) if n.endswith(suffix)}
-    if now != before:
-        return None
-    for name in now:
-        if name in state.files:
-            continue  # written by our writer: compared already
-        if not _same_file(output / name, state.previous / name):
-            return None
-    return state.previous
-
-
 def remove_stale(output_path: str | os.PathLike[str]) -> None:
     """Delete what a recycled staging folder holds that this build did not write.
 
@@ -505,15 +475,6 @@ def remove_stale(output_path: str | os.PathLike[str]) -> None:
                     break
                 folder = posixpath.dirname(folder)
     state.inventory = (root, tuple(output_names(root)))
-
-
-def link_tree(source: Path, dest: Path) -> None:
-    """Copy a folder of the previous output here as hard links (nothing writes into them)."""
-    shutil.copytree(source, dest, copy_function=os.link, dirs_exist_ok=False)
-
-
-def _files(root: Path, suffix: str) -> set[str]:
-    return {name for name in output_names(root) if name.endswith(suffix)}
 
 
 def output_names(root: str | os.PathLike[str], *, follow_links: bool = False) -> list[str]:
@@ -558,15 +519,6 @@ def output_inventory(output_path: str | os.PathLike[str]) -> set[str]:
         if folder == os.path.abspath(output_path):
             return set(names)
     return set(output_names(output_path))
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if os.path.getsize(a) != os.path.getsize(b):
-            return False
-        return a.read_bytes() == b.read_bytes()
-    except OSError:
-        return False
 
 
 # --------------------------------------------------------------------------
