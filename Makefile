@@ -65,6 +65,7 @@ publish: $(STAMPS)/runtime
 
 lint: $(STAMPS)/test
 	$(VENV)/bin/ruff check plugins tools tests tasks.py pelicanconf.py publishconf.py
+	$(VENV)/bin/ruff format --check plugins tools tasks.py pelicanconf.py publishconf.py
 
 clean:
 	$(INVOKE) clean

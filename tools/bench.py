@@ -136,14 +136,21 @@ class _TreeMemory:
         return total
 
 
-def measure(name: str, description: str, argv: Sequence[str], log: Path,
-            cwd: Path = ROOT, env: dict[str, str] | None = None) -> Measurement:
+def measure(
+    name: str,
+    description: str,
+    argv: Sequence[str],
+    log: Path,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+) -> Measurement:
     """Run `argv` as a child process and measure it; its output goes to `log`."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     with open(log, "wb") as out:
         start = time.perf_counter()
-        process = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                   env=env)
+        process = subprocess.Popen(
+            list(argv), cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env
+        )
         with _TreeMemory(process.pid) as memory:
             _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
@@ -190,8 +197,13 @@ def _tail(log: Path, lines: int = 15) -> str:
     return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
-def run(articles: int = 10_000, out: Path | None = None, *, stock: bool = True,
-        seed: int = corpus_tool.CorpusSpec.seed) -> dict:
+def run(
+    articles: int = 10_000,
+    out: Path | None = None,
+    *,
+    stock: bool = True,
+    seed: int = corpus_tool.CorpusSpec.seed,
+) -> dict:
     """Generate the corpus, run every measurement, print the table, write the JSON."""
     work = ROOT / ".bench" / f"work-{articles}"
     out = out or ROOT / ".bench" / f"bench-{articles}.json"
@@ -202,10 +214,13 @@ def run(articles: int = 10_000, out: Path | None = None, *, stock: bool = True,
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     started = time.perf_counter()
     corpus = corpus_tool.generate(content, corpus_tool.CorpusSpec(articles=articles, seed=seed))
-    print(f"corpus: {corpus.files} content files ({len(corpus.articles)} articles, "
-          f"{len(corpus.translations)} German translations, {len(corpus.cities)} cities, "
-          f"{corpus.mous} MOUs, {corpus.events} events) in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"corpus: {corpus.files} content files ({len(corpus.articles)} articles, "
+        f"{len(corpus.translations)} German translations, {len(corpus.cities)} cities, "
+        f"{corpus.mous} MOUs, {corpus.events} events) in "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
 
     results: list[Measurement] = []
 
@@ -214,12 +229,18 @@ def run(articles: int = 10_000, out: Path | None = None, *, stock: bool = True,
             _count_output(m, built)
         if m.exit_code != 0:
             m.notes["log"] = _tail(log)
-            print(f"{m.name} FAILED (exit {m.exit_code}); log: {log}\n{m.notes['log']}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{m.name} FAILED (exit {m.exit_code}); log: {log}\n{m.notes['log']}",
+                file=sys.stderr,
+                flush=True,
+            )
         results.append(m)
-        print(f"{m.name:<10} {m.wall_s:8.1f} s wall {m.cpu_s:8.1f} s CPU "
-              f"{m.peak_main_rss_mb:6.0f} MB build process {m.max_rss_mb:6.0f} MB largest "
-              f"{m.peak_tree_pss_mb:6.0f} MB all", flush=True)
+        print(
+            f"{m.name:<10} {m.wall_s:8.1f} s wall {m.cpu_s:8.1f} s CPU "
+            f"{m.peak_main_rss_mb:6.0f} MB build process {m.max_rss_mb:6.0f} MB largest "
+            f"{m.peak_tree_pss_mb:6.0f} MB all",
+            flush=True,
+        )
 
     if stock:
         stock_content, stock_output = work / "stock-content", work / "stock-output"
@@ -227,19 +248,40 @@ def run(articles: int = 10_000, out: Path | None = None, *, stock: bool = True,
         settings = work / "stockconf.py"
         settings.write_text(STOCK_SETTINGS, encoding="utf-8")
         log = work / "stock.log"
-        m = measure("stock", "stock Pelican 4.12, default theme and settings, same articles",
-                    [str(VENV_BIN / "pelican"), str(stock_content), "-s", str(settings),
-                     "-o", str(stock_output), "--fatal", "errors"], log)
+        m = measure(
+            "stock",
+            "stock Pelican 4.12, default theme and settings, same articles",
+            [
+                str(VENV_BIN / "pelican"),
+                str(stock_content),
+                "-s",
+                str(settings),
+                "-o",
+                str(stock_output),
+                "--fatal",
+                "errors",
+            ],
+            log,
+        )
         record(m, log, stock_output)
 
     shutil.rmtree(project / ".cache", ignore_errors=True)  # cold: no build cache
-    ours = [str(VENV_BIN / "invoke"), "--search-root", str(project), "build",
-            "--content", str(content), "--output", str(output)]
+    ours = [
+        str(VENV_BIN / "invoke"),
+        "--search-root",
+        str(project),
+        "build",
+        "--content",
+        str(content),
+        "--output",
+        str(output),
+    ]
 
     def ours_step(name: str, description: str) -> Measurement:
         log, timings = work / f"{name}.log", work / f"{name}-timings.json"
-        m = measure(name, description, ours, log, cwd=project,
-                    env={"PORTAL_BUILD_TIMINGS": str(timings)})
+        m = measure(
+            name, description, ours, log, cwd=project, env={"PORTAL_BUILD_TIMINGS": str(timings)}
+        )
         if timings.exists():
             m.timings = json.loads(timings.read_text(encoding="utf-8"))
         record(m, log, output)
@@ -297,14 +339,16 @@ def format_phases(report: dict, top: int = 12) -> str:
         for phase, seconds in r["timings"]["phases"].items():
             totals[phase] = totals.get(phase, 0.0) + seconds
     phases = sorted(totals, key=lambda p: -totals[p])[:top]
-    rows = ["| phase (s) | " + " | ".join(r["name"] for r in ours) + " |",
-            "|---|" + "---:|" * len(ours)]
+    rows = [
+        "| phase (s) | " + " | ".join(r["name"] for r in ours) + " |",
+        "|---|" + "---:|" * len(ours),
+    ]
     for phase in phases:
         cells = [f"{r['timings']['phases'].get(phase, 0.0):.1f}" for r in ours]
         rows.append(f"| {phase} | " + " | ".join(cells) + " |")
-    rows.append("| pages rendered / skipped | " + " | ".join(
-        f"{r['timings']['writer'].get('rendered', 0)} / {r['timings']['writer'].get('skipped', 0)}"
-        for r in ours) + " |")
+    writers = [r["timings"]["writer"] for r in ours]
+    pages = [f"{w.get('rendered', 0)} / {w.get('skipped', 0)}" for w in writers]
+    rows.append("| pages rendered / skipped | " + " | ".join(pages) + " |")
     return "\n".join(rows)
 
 
@@ -332,8 +376,11 @@ def format_table(report: dict) -> str:
 def _git_commit() -> str:
     try:
         return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-            text=True, check=True,
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""

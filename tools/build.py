@@ -172,8 +172,9 @@ def build_site(
 def _write_timings(path: Path, started: float, ran: float, kept: float) -> None:
     """Where the build's time went, for the bench: each generator, then the rest."""
     marks, phases = performance.marks, dict(performance.timings)
-    context_end = max((v for k, v in marks.items() if k.endswith("generate_context:end")),
-                      default=started)
+    context_end = max(
+        (v for k, v in marks.items() if k.endswith("generate_context:end")), default=started
+    )
     if "writer" in marks:
         phases["checks and signals before writing"] = marks["writer"] - context_end
     if "output:end" in marks:
@@ -228,8 +229,10 @@ def _forget_other_outputs(settings: dict[str, Any], output: Path) -> None:
         if gone:
             spare = marker.with_suffix("")
             shutil.rmtree(spare, ignore_errors=True)
-            for path in (incremental.manifest_file(settings, spare),
-                         incremental.manifest_file(settings, Path(marker.read_text("utf-8")))):
+            for path in (
+                incremental.manifest_file(settings, spare),
+                incremental.manifest_file(settings, Path(marker.read_text("utf-8"))),
+            ):
                 path.unlink(missing_ok=True)
             marker.unlink(missing_ok=True)
 

@@ -54,27 +54,71 @@ REGIONS: dict[str, tuple[tuple[str, ...], tuple[float, float], tuple[float, floa
     "Oceania": (("AU", "NZ", "FJ"), (-45, -5), (110, 180)),
 }
 
-_ONSETS = ("b", "d", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "kr",
-           "st", "tr", "sh", "ch", "w", "h", "j", "ł", "ż", "š")
+_ONSETS = (
+    "b",
+    "d",
+    "g",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "z",
+    "br",
+    "kr",
+    "st",
+    "tr",
+    "sh",
+    "ch",
+    "w",
+    "h",
+    "j",
+    "ł",
+    "ż",
+    "š",
+)
 _VOWELS = ("a", "e", "i", "o", "u", "a", "e", "o", "ö", "é", "ã", "ü")
 _CODAS = ("", "", "n", "r", "l", "m", "s", "k", "nd", "rg", "sk", "ng")
 _SUFFIXES = ("", "", "", "", " City", "burg", "ville", "abad", "pur", "grad", "stad", "polis")
 
 SERVICES = (
-    "an open data portal", "online tax payment", "a digital identity card",
-    "a citizen complaints app", "e-procurement", "a one-stop service centre",
-    "smart parking sensors", "an online building permit system", "e-voting trials",
-    "a municipal cloud", "free public Wi-Fi", "a 311 service line",
-    "digital land registry", "an e-learning platform for civil servants",
-    "online business registration", "a participatory budgeting website",
-    "a geographic information system", "electronic health records",
-    "a cyber security centre", "a recycled PC programme",
+    "an open data portal",
+    "online tax payment",
+    "a digital identity card",
+    "a citizen complaints app",
+    "e-procurement",
+    "a one-stop service centre",
+    "smart parking sensors",
+    "an online building permit system",
+    "e-voting trials",
+    "a municipal cloud",
+    "free public Wi-Fi",
+    "a 311 service line",
+    "digital land registry",
+    "an e-learning platform for civil servants",
+    "online business registration",
+    "a participatory budgeting website",
+    "a geographic information system",
+    "electronic health records",
+    "a cyber security centre",
+    "a recycled PC programme",
 )
 AGENCIES = (
-    "the mayor's office", "the city council", "the IT department",
-    "the chief information officer", "the e-government bureau",
-    "the national ministry of interior", "a local university",
-    "the World Bank", "UNDESA", "WEGO", "a regional development agency",
+    "the mayor's office",
+    "the city council",
+    "the IT department",
+    "the chief information officer",
+    "the e-government bureau",
+    "the national ministry of interior",
+    "a local university",
+    "the World Bank",
+    "UNDESA",
+    "WEGO",
+    "a regional development agency",
 )
 PUBLISHERS = (
     ("The Korea Herald", "https://www.koreaherald.com/"),
@@ -127,22 +171,50 @@ _DE_SENTENCES = (
     "Unabhängige Prüfer haben das System vor dem Start begutachtet.",
 )
 _DE_SET = frozenset(_DE_SENTENCES)
-_DE_AGENCIES = ("das Büro des Bürgermeisters", "der Stadtrat", "die IT-Abteilung",
-                "der IT-Beauftragte der Stadt", "das Innenministerium", "eine örtliche Universität")
+_DE_AGENCIES = (
+    "das Büro des Bürgermeisters",
+    "der Stadtrat",
+    "die IT-Abteilung",
+    "der IT-Beauftragte der Stadt",
+    "das Innenministerium",
+    "eine örtliche Universität",
+)
 _EN_TITLES = (
-    "{city} launches {service}", "{city} and {other} sign e-government agreement",
-    "How {city} built {service}", "{city} tops regional e-government survey",
-    "{other} studies {city}'s approach to {service}", "{city} hosts forum on digital cities",
-    "{city} expands {service} to all districts", "Lessons from {city}'s move to {service}",
+    "{city} launches {service}",
+    "{city} and {other} sign e-government agreement",
+    "How {city} built {service}",
+    "{city} tops regional e-government survey",
+    "{other} studies {city}'s approach to {service}",
+    "{city} hosts forum on digital cities",
+    "{city} expands {service} to all districts",
+    "Lessons from {city}'s move to {service}",
 )
 _DE_TITLES = (
-    "{city} startet {service}", "{city} und {other} vereinbaren Zusammenarbeit",
-    "Wie {city} {service} aufgebaut hat", "{city} führt regionale E-Government-Umfrage an",
+    "{city} startet {service}",
+    "{city} und {other} vereinbaren Zusammenarbeit",
+    "Wie {city} {service} aufgebaut hat",
+    "{city} führt regionale E-Government-Umfrage an",
 )
-_EN_HEADINGS = ("Background", "How it works", "Costs and funding", "What comes next",
-                "Reactions", "Figures", "The partners", "Open questions")
-_DE_HEADINGS = ("Hintergrund", "So funktioniert es", "Kosten", "Wie es weitergeht",
-                "Reaktionen", "Zahlen", "Die Partner", "Offene Fragen")
+_EN_HEADINGS = (
+    "Background",
+    "How it works",
+    "Costs and funding",
+    "What comes next",
+    "Reactions",
+    "Figures",
+    "The partners",
+    "Open questions",
+)
+_DE_HEADINGS = (
+    "Hintergrund",
+    "So funktioniert es",
+    "Kosten",
+    "Wie es weitergeht",
+    "Reaktionen",
+    "Zahlen",
+    "Die Partner",
+    "Offene Fragen",
+)
 _SCOPES = (
     "E-government cooperation: consulting, technical assistance and staff exchange",
     "Sharing of open data practice and joint training of civil servants",
@@ -215,8 +287,9 @@ def _vocabulary(spec: CorpusSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _city_name(rng: random.Random) -> str:
     syllables = rng.choice((2, 2, 3))
-    name = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
-                   for _ in range(syllables))
+    name = "".join(
+        rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables)
+    )
     name += rng.choice(_SUFFIXES)
     return name[0].upper() + name[1:]
 
@@ -251,8 +324,9 @@ class _Writer:
         )
         return text[0].upper() + text[1:]
 
-    def paragraph(self, sentences: Sequence[str], cities: Sequence[str], when: dt.date,
-                  n: int) -> str:
+    def paragraph(
+        self, sentences: Sequence[str], cities: Sequence[str], when: dt.date, n: int
+    ) -> str:
         return " ".join(self.fill(self.rng.choice(sentences), cities, when) for _ in range(n))
 
     def body(self, article: _Article, lang: str, link_to: tuple[str, str] | None) -> str:
@@ -272,10 +346,12 @@ class _Writer:
             blocks.append(self.paragraph(sentences, cities, when, rng.randrange(4, 7)))
             kind = section % 3
             if kind == 0:
-                blocks.append("\n".join(
-                    f"- {self.fill(rng.choice(sentences), cities, when)}"
-                    for _ in range(rng.randrange(3, 6))
-                ))
+                blocks.append(
+                    "\n".join(
+                        f"- {self.fill(rng.choice(sentences), cities, when)}"
+                        for _ in range(rng.randrange(3, 6))
+                    )
+                )
             elif kind == 1:
                 rows = [
                     "| Year | Service | Users |",
@@ -288,10 +364,12 @@ class _Writer:
                     )
                 blocks.append("\n".join(rows))
             else:
-                blocks.append("\n".join(
-                    f"{i}. {self.fill(rng.choice(sentences), cities, when)}"
-                    for i in range(1, rng.randrange(3, 5))
-                ))
+                blocks.append(
+                    "\n".join(
+                        f"{i}. {self.fill(rng.choice(sentences), cities, when)}"
+                        for i in range(1, rng.randrange(3, 5))
+                    )
+                )
             blocks.append(self.paragraph(sentences, cities, when, rng.randrange(3, 6)))
             section += 1
             words = sum(len(b.split()) for b in blocks)
@@ -351,14 +429,24 @@ def generate(dest: str | Path, spec: CorpusSpec = CorpusSpec()) -> Corpus:
     for number in range(1, spec.articles + 1):
         when = _day(rng)
         cities = tuple(rng.sample(slugs, rng.choice((1, 2, 2, 3, 4))))
-        title_slug = slugify(rng.choice(_EN_TITLES).format(
-            city=city_names[cities[0]], other=city_names[cities[-1]],
-            service=rng.choice(SERVICES)))
+        title_slug = slugify(
+            rng.choice(_EN_TITLES).format(
+                city=city_names[cities[0]],
+                other=city_names[cities[-1]],
+                service=rng.choice(SERVICES),
+            )
+        )
         slug = f"{title_slug[:60].rstrip('-')}-{number}"
-        plan.append(_Article(
-            number, when, slug, f"{when.year}-{slug}",
-            f"articles/{when.year}/{when.isoformat()}-{slug}.md", cities,
-        ))
+        plan.append(
+            _Article(
+                number,
+                when,
+                slug,
+                f"{when.year}-{slug}",
+                f"articles/{when.year}/{when.isoformat()}-{slug}.md",
+                cities,
+            )
+        )
     for article in plan:
         if rng.random() < spec.translation_share:
             article.de_path = article.path[: -len(".md")] + ".de.md"
@@ -398,9 +486,15 @@ def generate(dest: str | Path, spec: CorpusSpec = CorpusSpec()) -> Corpus:
         signed = _day(rng)
         precision = rng.random()
         known = precision < 0.85
-        signed_text = (signed.isoformat() if precision < 0.6
-                       else signed.strftime("%Y-%m") if precision < 0.75
-                       else str(signed.year) if known else "unknown")
+        signed_text = (
+            signed.isoformat()
+            if precision < 0.6
+            else signed.strftime("%Y-%m")
+            if precision < 0.75
+            else str(signed.year)
+            if known
+            else "unknown"
+        )
         reported = max(signed, max(s.date for s in sources)) if not known else None
         base = f"{signed.year if known else 'unknown'}-{parties[0]}-{parties[1]}"
         name, n = base, 1
@@ -447,16 +541,24 @@ def generate(dest: str | Path, spec: CorpusSpec = CorpusSpec()) -> Corpus:
         for slug, title in (("about", "About this portal"), ("accessibility", "Accessibility")):
             suffix = ".de.md" if lang == "de" else ".md"
             fields = [("Title", title), ("Slug", slug), ("Lang", lang if lang == "de" else "")]
-            body = writer.paragraph(_DE_SENTENCES if lang == "de" else _EN_SENTENCES,
-                                    (slugs[0],), FIRST_DAY, 4)
+            body = writer.paragraph(
+                _DE_SENTENCES if lang == "de" else _EN_SENTENCES, (slugs[0],), FIRST_DAY, 4
+            )
             _write(dest / "pages" / f"{slug}{suffix}", _header(fields) + body + "\n")
 
     (dest / MARKER).write_text(json.dumps(asdict(spec), sort_keys=True) + "\n", encoding="utf-8")
     return corpus
 
 
-def _write_article(dest: Path, article: _Article, earlier: _Article | None, writer: _Writer,
-                   categories: Sequence[str], tags: Sequence[str], corpus: Corpus) -> None:
+def _write_article(
+    dest: Path,
+    article: _Article,
+    earlier: _Article | None,
+    writer: _Writer,
+    categories: Sequence[str],
+    tags: Sequence[str],
+    corpus: Corpus,
+) -> None:
     rng = writer.rng
     category = categories[article.number % len(categories)]
     article_tags = rng.sample(list(tags), min(len(tags), rng.choice((1, 2, 3))))
@@ -526,11 +628,19 @@ def add_article(content: str | Path, number: int, seed: int = 7) -> Path:
     when = dt.date(2025, 12, 1) + dt.timedelta(days=number % 28)
     cities = tuple(rng.sample(sorted(city_names), min(2, len(city_names))))
     slug = f"added-report-{number}"
-    article = _Article(number, when, slug, f"{when.year}-{slug}",
-                       f"articles/{when.year}/{when.isoformat()}-{slug}.md", cities)
-    existing = sorted(p.relative_to(content).as_posix()
-                      for p in (content / "articles").rglob("*.md")
-                      if not p.name.endswith(".de.md"))
+    article = _Article(
+        number,
+        when,
+        slug,
+        f"{when.year}-{slug}",
+        f"articles/{when.year}/{when.isoformat()}-{slug}.md",
+        cities,
+    )
+    existing = sorted(
+        p.relative_to(content).as_posix()
+        for p in (content / "articles").rglob("*.md")
+        if not p.name.endswith(".de.md")
+    )
     earlier = None
     if existing:
         target = existing[rng.randrange(len(existing))]
@@ -549,13 +659,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=None)
     parser.add_argument("--seed", type=int, default=CorpusSpec.seed)
     args = parser.parse_args(argv)
-    corpus = generate(args.dest, CorpusSpec(
-        articles=args.articles, cities=args.cities, mous=args.mous, events=args.events,
-        seed=args.seed,
-    ))
-    print(f"{corpus.files} content files in {args.dest}: {len(corpus.articles)} articles, "
-          f"{len(corpus.translations)} translations, {len(corpus.cities)} cities, "
-          f"{corpus.mous} MOUs, {corpus.events} events")
+    corpus = generate(
+        args.dest,
+        CorpusSpec(
+            articles=args.articles,
+            cities=args.cities,
+            mous=args.mous,
+            events=args.events,
+            seed=args.seed,
+        ),
+    )
+    print(
+        f"{corpus.files} content files in {args.dest}: {len(corpus.articles)} articles, "
+        f"{len(corpus.translations)} translations, {len(corpus.cities)} cities, "
+        f"{corpus.mous} MOUs, {corpus.events} events"
+    )
 
 
 if __name__ == "__main__":

@@ -90,9 +90,7 @@ class CitiesGenerator(Generator):
             "relative_urls": self.settings["RELATIVE_URLS"],
             "cities_index_url": options.index_url,
             "rankings_url": options.rankings_url,
-            "sort_urls": {
-                key: options.sorted_url.format(key=key) for key in directory.SORT_VIEWS
-            },
+            "sort_urls": {key: options.sorted_url.format(key=key) for key in directory.SORT_VIEWS},
         }
         self._write_profiles(writer, portal, common)
         city_rows = directory.rows(portal, lang)

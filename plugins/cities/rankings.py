@@ -46,8 +46,7 @@ class Disagreement:
             city_slug == self.city.record.slug
             and ranking.rank == self.rank
             and ranking.year in self.years
-            and Attribution(ranking.survey, ranking.ranked_by, ranking.source)
-            in self.attributions
+            and Attribution(ranking.survey, ranking.ranked_by, ranking.source) in self.attributions
         )
 
 
@@ -110,9 +109,7 @@ class Series:
             FirstPlace(pages[slug], tuple(sorted(set(found))), tuple(sorted(notes[slug])))
             for slug, found in years.items()
         ]
-        return tuple(
-            sorted(places, key=lambda p: (-len(p.years), p.city.record.name.lower()))
-        )
+        return tuple(sorted(places, key=lambda p: (-len(p.years), p.city.record.name.lower())))
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,7 @@ def _el(parent: etree._Element | None, tag: str, text: object = None, **attrs: o
     return node
 
 
-def _figure(
-    svg_id: str, title: object, desc: object, width: float, height: float, css_class: str
-):
+def _figure(svg_id: str, title: object, desc: object, width: float, height: float, css_class: str):
     """The `<svg>` root with its text alternative."""
     svg = _el(
         None,
@@ -93,8 +91,12 @@ def _marker(parent: etree._Element, shape: str, x: float, y: float, css_class: s
         _el(parent, "circle", cx=_num(x), cy=_num(y), r=_num(size), class_=css_class)
         return
     if shape == "square":
-        points = [(x - size, y - size), (x + size, y - size), (x + size, y + size),
-                  (x - size, y + size)]
+        points = [
+            (x - size, y - size),
+            (x + size, y - size),
+            (x + size, y + size),
+            (x - size, y + size),
+        ]
     elif shape == "diamond":
         points = [(x, y - big), (x + big, y), (x, y + big), (x - big, y)]
     else:
@@ -147,25 +149,74 @@ def ranking_chart(
     axes = _el(svg, "g", class_="portal-chart__axes", aria_hidden="true")
     for tick in ticks:
         y = y_of(tick)
-        _el(axes, "line", x1=_num(plot_left), y1=_num(y), x2=_num(plot_right), y2=_num(y),
-            class_="portal-chart__grid")
-        _el(axes, "text", tick, x=_num(plot_left - 8), y=_num(y + 4), text_anchor="end",
-            class_="portal-chart__tick")
+        _el(
+            axes,
+            "line",
+            x1=_num(plot_left),
+            y1=_num(y),
+            x2=_num(plot_right),
+            y2=_num(y),
+            class_="portal-chart__grid",
+        )
+        _el(
+            axes,
+            "text",
+            tick,
+            x=_num(plot_left - 8),
+            y=_num(y + 4),
+            text_anchor="end",
+            class_="portal-chart__tick",
+        )
     base = top_margin + plot_h
-    _el(axes, "line", x1=_num(plot_left), y1=_num(base), x2=_num(plot_right), y2=_num(base),
-        class_="portal-chart__axis")
-    _el(axes, "line", x1=_num(plot_left), y1=_num(top_margin), x2=_num(plot_left),
-        y2=_num(base), class_="portal-chart__axis")
+    _el(
+        axes,
+        "line",
+        x1=_num(plot_left),
+        y1=_num(base),
+        x2=_num(plot_right),
+        y2=_num(base),
+        class_="portal-chart__axis",
+    )
+    _el(
+        axes,
+        "line",
+        x1=_num(plot_left),
+        y1=_num(top_margin),
+        x2=_num(plot_left),
+        y2=_num(base),
+        class_="portal-chart__axis",
+    )
     label_every = max(1, math.ceil(len(years) / 12))
     for index, year in enumerate(years):
         if index % label_every == 0:
-            _el(axes, "text", year, x=_num(x_of(year)), y=_num(base + 18), text_anchor="middle",
-                class_="portal-chart__tick")
-    _el(axes, "text", year_label, x=_num(plot_left + plot_w / 2), y=_num(base + 38),
-        text_anchor="middle", class_="portal-chart__label")
-    _el(axes, "text", rank_label, x=_num(16), y=_num(top_margin + plot_h / 2),
-        text_anchor="middle", transform=f"rotate(-90 16 {_num(top_margin + plot_h / 2)})",
-        class_="portal-chart__label")
+            _el(
+                axes,
+                "text",
+                year,
+                x=_num(x_of(year)),
+                y=_num(base + 18),
+                text_anchor="middle",
+                class_="portal-chart__tick",
+            )
+    _el(
+        axes,
+        "text",
+        year_label,
+        x=_num(plot_left + plot_w / 2),
+        y=_num(base + 38),
+        text_anchor="middle",
+        class_="portal-chart__label",
+    )
+    _el(
+        axes,
+        "text",
+        rank_label,
+        x=_num(16),
+        y=_num(top_margin + plot_h / 2),
+        text_anchor="middle",
+        transform=f"rotate(-90 16 {_num(top_margin + plot_h / 2)})",
+        class_="portal-chart__label",
+    )
 
     count = len(series)
     for index, (label, data) in enumerate(series):
@@ -174,15 +225,26 @@ def ranking_chart(
         shift = (index - (count - 1) / 2) * 7
         coords = [(x_of(year) + shift, y_of(rank)) for year, rank in data]
         if len(coords) > 1:
-            _el(group, "polyline", points=" ".join(f"{_num(x)},{_num(y)}" for x, y in coords),
-                class_="portal-chart__line", fill="none")
+            _el(
+                group,
+                "polyline",
+                points=" ".join(f"{_num(x)},{_num(y)}" for x, y in coords),
+                class_="portal-chart__line",
+                fill="none",
+            )
         shape = _MARKERS[index % len(_MARKERS)]
         for x, y in coords:
             _marker(group, shape, x, y, "portal-chart__marker")
         legend_y = legend_top + 22 * index
         _marker(group, shape, plot_left + 6, legend_y - 4, "portal-chart__marker")
-        _el(group, "text", label, x=_num(plot_left + 20), y=_num(legend_y),
-            class_="portal-chart__legend")
+        _el(
+            group,
+            "text",
+            label,
+            x=_num(plot_left + 20),
+            y=_num(legend_y),
+            class_="portal-chart__legend",
+        )
     return _serialize(svg)
 
 
@@ -224,20 +286,41 @@ def city_map(
     projection = fit([p.where for p in places], width, height)
     svg = _figure(map_id, title, desc, width, height, "portal-map")
     frame = _el(svg, "g", class_="portal-map__frame", aria_hidden="true")
-    _el(frame, "rect", x="0", y="0", width=_num(width), height=_num(height),
-        class_="portal-map__sea")
+    _el(
+        frame,
+        "rect",
+        x="0",
+        y="0",
+        width=_num(width),
+        height=_num(height),
+        class_="portal-map__sea",
+    )
     step = _graticule_step(projection.east - projection.west)
     lon = math.ceil(projection.west / step) * step
     while lon <= projection.east:
         x, _ = projection.point(Coordinates(0, lon))
-        _el(frame, "line", x1=_num(x), y1="0", x2=_num(x), y2=_num(height),
-            class_="portal-map__graticule" + (" portal-map__graticule--zero" if lon == 0 else ""))
+        _el(
+            frame,
+            "line",
+            x1=_num(x),
+            y1="0",
+            x2=_num(x),
+            y2=_num(height),
+            class_="portal-map__graticule" + (" portal-map__graticule--zero" if lon == 0 else ""),
+        )
         lon += step
     lat = math.ceil(projection.south / step) * step
     while lat <= projection.north:
         _, y = projection.point(Coordinates(lat, 0))
-        _el(frame, "line", x1="0", y1=_num(y), x2=_num(width), y2=_num(y),
-            class_="portal-map__graticule" + (" portal-map__graticule--zero" if lat == 0 else ""))
+        _el(
+            frame,
+            "line",
+            x1="0",
+            y1=_num(y),
+            x2=_num(width),
+            y2=_num(y),
+            class_="portal-map__graticule" + (" portal-map__graticule--zero" if lat == 0 else ""),
+        )
         lat += step
 
     dots = _el(svg, "g", class_="portal-map__places", aria_hidden="true")
@@ -253,8 +336,15 @@ def city_map(
                 continue
             lx, ly, anchor, box = spot
             placed_boxes.append(box)
-            _el(dots, "text", place.name, x=_num(lx), y=_num(ly), text_anchor=anchor,
-                class_="portal-map__label")
+            _el(
+                dots,
+                "text",
+                place.name,
+                x=_num(lx),
+                y=_num(ly),
+                text_anchor=anchor,
+                class_="portal-map__label",
+            )
     return _serialize(svg)
 
 

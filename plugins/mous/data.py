@@ -119,8 +119,16 @@ def json_schema(schema_url: str) -> dict[str, Any]:
     mou = {
         "type": "object",
         "required": [
-            "id", "title", "url", "signed", "reported", "date_known",
-            "scope", "status", "parties", "sources",
+            "id",
+            "title",
+            "url",
+            "signed",
+            "reported",
+            "date_known",
+            "scope",
+            "status",
+            "parties",
+            "sources",
         ],
         "additionalProperties": False,
         "properties": {
@@ -146,8 +154,7 @@ def json_schema(schema_url: str) -> dict[str, Any]:
                 "type": "array",
                 "minItems": 2,
                 "items": {"$ref": "#/$defs/party"},
-                "description": "The cities that signed it, in the order the record "
-                "lists them.",
+                "description": "The cities that signed it, in the order the record lists them.",
             },
             "sources": {
                 "type": "array",
@@ -217,8 +224,12 @@ def schema_tables(schema: dict[str, Any]) -> list[tuple[str, list[FieldDoc]]]:
     for name, spec in objects:
         required = set(spec.get("required", ()))
         rows = [
-            FieldDoc(field_name, _type_of(field_spec), field_name in required,
-                     field_spec.get("description", ""))
+            FieldDoc(
+                field_name,
+                _type_of(field_spec),
+                field_name in required,
+                field_spec.get("description", ""),
+            )
             for field_name, field_spec in spec["properties"].items()
         ]
         tables.append((name, rows))
@@ -283,7 +294,12 @@ def mou_json(page: Any, portal: Any, base: str) -> dict[str, Any]:
 
 
 def mous_document(
-    mous: Iterable[Any], portal: Any, base: str, *, title: str, timeline_url: str,
+    mous: Iterable[Any],
+    portal: Any,
+    base: str,
+    *,
+    title: str,
+    timeline_url: str,
     schema_url: str,
 ) -> dict[str, Any]:
     """mous.json: every MOU (oldest first) with its parties and sources."""
@@ -312,10 +328,12 @@ CSV_COLUMNS = (
     Column("id", "The MOU's slug; the same as id in mous.json."),
     Column("title", "The MOU's title."),
     Column("url", "The MOU's page."),
-    Column("signed", "Signing date at its known precision (YYYY, YYYY-MM or "
-           "YYYY-MM-DD); empty when no source gives it."),
-    Column("signed_precision", "year, month, day or minute; empty when the date is "
-           "not published."),
+    Column(
+        "signed",
+        "Signing date at its known precision (YYYY, YYYY-MM or "
+        "YYYY-MM-DD); empty when no source gives it.",
+    ),
+    Column("signed_precision", "year, month, day or minute; empty when the date is not published."),
     Column("reported", "Date of the earliest report, when recorded."),
     Column("date_known", "true when a source gives the signing date, else false."),
     Column("parties", "City slugs of the parties, separated by '; '."),
@@ -415,9 +433,7 @@ def timeline_event(page: Any, portal: Any, base: str) -> dict[str, Any]:
         "unique_id": record.slug,
     }
     if record.signed is None:
-        event["display_date"] = (
-            f"Date not published; reported by {record.reported.display('en')}"
-        )
+        event["display_date"] = f"Date not published; reported by {record.reported.display('en')}"
     return event
 
 

@@ -64,12 +64,19 @@ class MouSettings:
         prefix = mou_url.split("{slug}", 1)[0]
         reserved = {}
         for url in (
-            self.year_url, self.partner_url, self.country_url, self.network_url,
-            self.data_url, self.json_file, self.schema_file, self.csv_file,
-            self.timeline_file, self.svg_file,
+            self.year_url,
+            self.partner_url,
+            self.country_url,
+            self.network_url,
+            self.data_url,
+            self.json_file,
+            self.schema_file,
+            self.csv_file,
+            self.timeline_file,
+            self.svg_file,
         ):
             if url.startswith(prefix):
-                first = url[len(prefix):].split("/", 1)[0]
+                first = url[len(prefix) :].split("/", 1)[0]
                 if first and "{" not in first:
                     reserved[first] = url
         return reserved
@@ -156,9 +163,7 @@ class MousGenerator(Generator):
             label_limit=links.label_limit,
         )
         self._write(writer, links.network_url, "mous_network", network=network)
-        self._write(
-            writer, links.svg_file, "mous_network_svg", network=network, standalone=True
-        )
+        self._write(writer, links.svg_file, "mous_network_svg", network=network, standalone=True)
         self._write_data(writer, portal, catalog)
 
     def _write_data(self, writer: Any, portal: Any, catalog: MouCatalog) -> None:
@@ -209,4 +214,3 @@ class MousGenerator(Generator):
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
-

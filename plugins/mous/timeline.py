@@ -187,7 +187,6 @@ def _figures(
     kind: str, grouped: Mapping[str, list[Any]], cities_in: Mapping[tuple[str, str], list[str]]
 ) -> list[AreaFigure]:
     rows = [
-        AreaFigure(key, tuple(cities_in[(kind, key)]), len(items))
-        for key, items in grouped.items()
+        AreaFigure(key, tuple(cities_in[(kind, key)]), len(items)) for key, items in grouped.items()
     ]
     return sorted(rows, key=lambda row: (-row.mous, -len(row.cities), row.key))

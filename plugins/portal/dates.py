@@ -149,8 +149,7 @@ def parse_partial_date(text: str, tz: dt.tzinfo, *, bound: bool = False) -> Part
     match = _DATE_RE.match(text)
     if not match:
         raise DateError(
-            f"expected a date as YYYY, YYYY-MM, YYYY-MM-DD or 'YYYY-MM-DD HH:MM', "
-            f"got {text!r}"
+            f"expected a date as YYYY, YYYY-MM, YYYY-MM-DD or 'YYYY-MM-DD HH:MM', got {text!r}"
         )
     parts = match.groupdict()
     year = int(parts["year"])

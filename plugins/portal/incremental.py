@@ -178,9 +178,7 @@ class Manifest:
     config_digest: str = ""  # settings, code and theme (`config_digest()`)
     others: tuple[str, ...] = ()  # files written by others (static, feeds, indexes)
     # generators whose whole output can be reused: name → (its files, bodies it used)
-    generators: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=dict
-    )
+    generators: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # For `nothing_changed()`: what the build was made of, and the result it reported
     day: str = ""  # `day_stamp()` of the build
     content: dict[str, Stamp] = field(default_factory=dict)  # `content_stamps()` at its start
@@ -224,8 +222,15 @@ def load_manifest(path: Path, output: Path) -> Manifest | None:
         with open(path, "rb") as handle:
             manifest = pickle.load(handle)
         ino = os.stat(output).st_ino
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
-            TypeError, ValueError):
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
         return None
     if not isinstance(manifest, Manifest) or manifest.version != MANIFEST_VERSION:
         return None
@@ -281,8 +286,9 @@ class OutputState:
             self.reason = "settings, code, theme, metadata or the date changed"
             return
         old = self.manifest.bodies
-        self.changed_bodies = {p for p in self.bodies.keys() | old.keys()
-                               if self.bodies.get(p) != old.get(p)}
+        self.changed_bodies = {
+            p for p in self.bodies.keys() | old.keys() if self.bodies.get(p) != old.get(p)
+        }
         everywhere = tracker.everywhere | self.manifest.everywhere
         if self.changed_bodies & everywhere:
             self.reason = "a body used on every page changed"
@@ -302,7 +308,9 @@ class OutputState:
         except OSError:
             return None
         if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (
-            record.ino, record.size, record.mtime_ns
+            record.ino,
+            record.size,
+            record.mtime_ns,
         ):
             return None
         return record
@@ -556,8 +564,11 @@ class IncrementalWriter(Writer):
         self.parallel = self.workers > 1
         self._jobs: list[_Job] = []
         self._sites_before: dict[int, tuple[dict[str, Any], Any]] = {}
-        logger.info("portal.writer: %s (%s)",
-                    "full render" if self.state.full else "incremental", self.state.reason)
+        logger.info(
+            "portal.writer: %s (%s)",
+            "full render" if self.state.full else "incremental",
+            self.state.reason,
+        )
 
     # -- putting bytes in place
 
@@ -626,30 +637,48 @@ class IncrementalWriter(Writer):
         if paginated is None:
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
         if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
-            per_page = (self.settings["PAGINATED_TEMPLATES"][template_name]
-                        or self.settings["DEFAULT_PAGINATION"])
-            paginators = {key: Paginator(name, url, val, self.settings, per_page)
-                          for key, val in paginated.items()}
+            per_page = (
+                self.settings["PAGINATED_TEMPLATES"][template_name]
+                or self.settings["DEFAULT_PAGINATION"]
+            )
+            paginators = {
+                key: Paginator(name, url, val, self.settings, per_page)
+                for key, val in paginated.items()
+            }
             for page_num in range(next(iter(paginators.values())).num_pages):
                 paginated_kwargs = kwargs.copy()
                 for key, paginator in paginators.items():
                     previous_page = paginator.page(page_num) if page_num > 0 else None
                     page = paginator.page(page_num + 1)
-                    next_page = (paginator.page(page_num + 2)
-                                 if page_num + 1 < paginator.num_pages else None)
-                    paginated_kwargs.update({
-                        f"{key}_paginator": paginator,
-                        f"{key}_page": page,
-                        f"{key}_previous_page": previous_page,
-                        f"{key}_next_page": next_page,
-                    })
-                self._emit(template, context, localcontext_for(page.save_as, paginated_kwargs),
-                           page.save_as, override_output)
+                    next_page = (
+                        paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
+                    )
+                    paginated_kwargs.update(
+                        {
+                            f"{key}_paginator": paginator,
+                            f"{key}_page": page,
+                            f"{key}_previous_page": previous_page,
+                            f"{key}_next_page": next_page,
+                        }
+                    )
+                self._emit(
+                    template,
+                    context,
+                    localcontext_for(page.save_as, paginated_kwargs),
+                    page.save_as,
+                    override_output,
+                )
         else:
             self._emit(template, context, localcontext_for(name, kwargs), name, override_output)
 
-    def _emit(self, template: Any, context: dict[str, Any], localcontext: dict[str, Any],
-              name: str, override: bool) -> None:
+    def _emit(
+        self,
+        template: Any,
+        context: dict[str, Any],
+        localcontext: dict[str, Any],
+        name: str,
+        override: bool,
+    ) -> None:
         """Render one page (unless it can be reused) and put it in place."""
         self._site_before = context.get("localsiteurl")
         if localcontext["localsiteurl"]:
@@ -672,8 +701,9 @@ class IncrementalWriter(Writer):
             else:
                 handle.discard()
                 if self.parallel:
-                    self._jobs[-1] = _Job(template, localcontext, path, name, context,
-                                          self._jobs[-1].site)
+                    self._jobs[-1] = _Job(
+                        template, localcontext, path, name, context, self._jobs[-1].site
+                    )
                     return  # rendered at the next flush(), then signalled
                 self._render(template, localcontext, path, name)
             logger.info('Writing "%s"', path)
@@ -714,7 +744,9 @@ class IncrementalWriter(Writer):
             except OSError:
                 return False
             if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (
-                record.ino, record.size, record.mtime_ns
+                record.ino,
+                record.size,
+                record.mtime_ns,
             ):
                 return False
             records.append((file, record))
@@ -744,14 +776,21 @@ class IncrementalWriter(Writer):
 
     # -- rendering on every CPU
 
-    def _defer(self, template: Any, context: dict[str, Any], localcontext: dict[str, Any],
-               path: str, name: str) -> None:
+    def _defer(
+        self,
+        template: Any,
+        context: dict[str, Any],
+        localcontext: dict[str, Any],
+        path: str,
+        name: str,
+    ) -> None:
         """Queue a page; `localsiteurl` is replayed in order when it is rendered."""
         key = id(context)
         if key not in self._sites_before:
             self._sites_before[key] = (context, self._site_before)
-        self._jobs.append(_Job(template, localcontext, path, name, context,
-                               localcontext["localsiteurl"] or None))
+        self._jobs.append(
+            _Job(template, localcontext, path, name, context, localcontext["localsiteurl"] or None)
+        )
 
     def flush(self) -> None:
         """Render the queued pages: in worker processes when there are enough of them.
@@ -796,8 +835,9 @@ class IncrementalWriter(Writer):
                     try:
                         result = self._work(jobs, worker, sites_before, build)
                     except BaseException as exc:  # noqa: BLE001 - sent to the parent
-                        result = _WorkerFailure(type(exc).__name__, str(exc),
-                                                traceback.format_exc())
+                        result = _WorkerFailure(
+                            type(exc).__name__, str(exc), traceback.format_exc()
+                        )
                         code = 1
                     with os.fdopen(write_end, "wb") as out:
                         pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -837,8 +877,9 @@ class IncrementalWriter(Writer):
         for job in jobs:  # the parent's shared context ends as after a serial render
             self._replay(job)
 
-    def _work(self, jobs: list[_Job], worker: int, sites_before: dict[int, Any],
-              build: Any) -> _WorkerResult:
+    def _work(
+        self, jobs: list[_Job], worker: int, sites_before: dict[int, Any], build: Any
+    ) -> _WorkerResult:
         """In a worker: render every `workers`-th job; return what was recorded."""
         state = self.state
         problems_before, errors_before = len(build.problems), len(build.logged_errors)

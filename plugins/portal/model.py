@@ -200,9 +200,7 @@ class Mou(Record):
         if self.signed is not None:
             return self.signed
         assert self.reported is not None
-        return PartialDate(
-            self.reported.year, self.reported.month, self.reported.day, bound=True
-        )
+        return PartialDate(self.reported.year, self.reported.month, self.reported.day, bound=True)
 
     @property
     def sort_key(self) -> tuple:
@@ -280,9 +278,7 @@ def comma_list(item: Parser) -> Parser:
 
 def line_list(item: Parser) -> Parser:
     def parse(value: str, settings: ModelSettings) -> tuple:
-        return tuple(
-            item(line, settings) for line in value.splitlines() if line.strip()
-        )
+        return tuple(item(line, settings) for line in value.splitlines() if line.strip())
 
     return parse
 
@@ -337,9 +333,7 @@ def unknown_or_date(value: str, settings: ModelSettings) -> PartialDate | None:
 def source(value: str, settings: ModelSettings) -> Source:
     parts = [part.strip() for part in value.split("|")]
     if len(parts) not in (2, 3) or not parts[0]:
-        raise FieldError(
-            f"expected 'publisher | date | optional URL', got {value.strip()!r}"
-        )
+        raise FieldError(f"expected 'publisher | date | optional URL', got {value.strip()!r}")
     url = url_field(parts[2], settings) if len(parts) == 3 and parts[2] else None
     return Source(parts[0], date_only(parts[1], settings), url)
 
@@ -584,9 +578,7 @@ def parse_record(
             problems.append(Problem(path, item.line, spec.name, str(exc)))
     for spec in content_type.fields:
         if spec.required and spec.key not in lines:
-            problems.append(
-                Problem(path, 1, spec.name, f"is required for {content_type.name}s")
-            )
+            problems.append(Problem(path, 1, spec.name, f"is required for {content_type.name}s"))
     if problems:
         return None, problems
     record = _build(content_type, values, path, lines, settings, default_slug)
@@ -693,16 +685,13 @@ def check_references(
         if ref not in pool:
             if what == "source article" and ref in not_articles:
                 message = (
-                    f"{ref!r} is {not_articles[ref]}, not an article; "
-                    "a source is an article's Id"
+                    f"{ref!r} is {not_articles[ref]}, not an article; a source is an article's Id"
                 )
             else:
                 hint = difflib.get_close_matches(ref, list(pool), n=1)
                 suffix = f"; did you mean '{hint[0]}'?" if hint else ""
                 message = f"unknown {what} {ref!r}{suffix}"
-            problems.append(
-                Problem(record.path, record.line_of(field_name), field_name, message)
-            )
+            problems.append(Problem(record.path, record.line_of(field_name), field_name, message))
 
     for article in articles:
         for slug in article.cities:

@@ -77,10 +77,7 @@ class BuildFailed(Exception):
     def __init__(self, report: BuildReport):
         self.report = report
         lines = [str(p) for p in report.errors] + report.logged_errors
-        super().__init__(
-            f"{len(lines)} error(s); the build stopped:\n"
-            + "\n".join(lines)
-        )
+        super().__init__(f"{len(lines)} error(s); the build stopped:\n" + "\n".join(lines))
 
 
 class _ErrorCounter(logging.Handler):

@@ -60,9 +60,7 @@ def read_config(settings: Mapping[str, Any]) -> SeoConfig:
         if not _is_absolute(siteurl):
             siteurl = ""
     elif siteurl and not _is_absolute(siteurl):
-        raise ValueError(
-            f"SEO: siteurl must be an absolute http(s) URL or empty, got {siteurl!r}"
-        )
+        raise ValueError(f"SEO: siteurl must be an absolute http(s) URL or empty, got {siteurl!r}")
     if int(options["sitemap_max_urls"]) < 1:
         raise ValueError("SEO: sitemap_max_urls must be at least 1")
     return SeoConfig(
