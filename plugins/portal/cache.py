@@ -430,20 +430,25 @@ def shard_of(relative: str) -> int:
     return zlib.crc32(relative.encode("utf-8", "surrogateescape")) % SHARDS
 
 
+# What loading a pickle kept by an earlier build may raise (missing, truncated, or
+# written by other code): the file is then treated as absent.
+UNREADABLE_PICKLE = (
+    OSError,
+    EOFError,
+    pickle.UnpicklingError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ImportError,
+)
+
+
 def _load_shard(path: Path, fingerprint: str) -> dict[str, Entry] | None:
     """A shard's entries; None if it is missing, unreadable or of other settings/code."""
     try:
         with open(path, "rb") as handle:
             version, stored_fingerprint, entries = pickle.load(handle)
-    except (
-        OSError,
-        EOFError,
-        pickle.UnpicklingError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        ImportError,
-    ):
+    except UNREADABLE_PICKLE:
         return None
     if version != CACHE_VERSION or stored_fingerprint != fingerprint:
         return None

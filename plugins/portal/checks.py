@@ -143,15 +143,7 @@ class LinkScans:
                     known = pickle.load(handle)
                 if isinstance(known, dict):
                     self.known = known
-            except (
-                OSError,
-                EOFError,
-                pickle.UnpicklingError,
-                AttributeError,
-                ImportError,
-                TypeError,
-                ValueError,
-            ):
+            except read_cache.UNREADABLE_PICKLE:
                 self.known = {}
 
     @classmethod

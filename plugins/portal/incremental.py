@@ -164,6 +164,10 @@ class FileRecord:
     size: int
     mtime_ns: int
 
+    def describes(self, stat: os.stat_result) -> bool:
+        """Whether `stat` is of the very file recorded (same inode, size and mtime)."""
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (self.ino, self.size, self.mtime_ns)
+
 
 Stamp = tuple[int, int, int, int]  # size, mtime, ctime, inode
 
@@ -222,15 +226,7 @@ def load_manifest(path: Path, output: Path) -> Manifest | None:
         with open(path, "rb") as handle:
             manifest = pickle.load(handle)
         ino = os.stat(output).st_ino
-    except (
-        OSError,
-        EOFError,
-        pickle.UnpicklingError,
-        AttributeError,
-        ImportError,
-        TypeError,
-        ValueError,
-    ):
+    except cache.UNREADABLE_PICKLE:
         return None
     if not isinstance(manifest, Manifest) or manifest.version != MANIFEST_VERSION:
         return None
@@ -307,11 +303,7 @@ class OutputState:
             stat = os.lstat(self.previous / name)
         except OSError:
             return None
-        if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (
-            record.ino,
-            record.size,
-            record.mtime_ns,
-        ):
+        if not record.describes(stat):
             return None
         return record
 
@@ -743,11 +735,7 @@ class IncrementalWriter(Writer):
                 stat = os.lstat(state.previous / file)
             except OSError:
                 return False
-            if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (
-                record.ino,
-                record.size,
-                record.mtime_ns,
-            ):
+            if not record.describes(stat):
                 return False
             records.append((file, record))
         for file, record in records:
