@@ -4,6 +4,8 @@
 `.bench/work-N/` and measures, in one run and each as its own process:
 
   stock      stock Pelican 4.12, its default theme and settings, on the same articles
+  stock-site the same, given the city profiles and site pages as well (as pages, the
+             way the issue profiled stock: "1,000 articles plus 200 city pages")
   cold       our full build, with no output and no build cache
   unchanged  our rebuild with nothing changed
   edit-one   our rebuild after one article's body was edited
@@ -47,6 +49,28 @@ STOCK_SETTINGS = '''\
 """Stock Pelican for the benchmark: its default theme and settings."""
 TIMEZONE = "Europe/Berlin"
 '''
+
+
+def stock_site_content(content: Path, dest: Path) -> int:
+    """Copy the corpus as stock Pelican can read it: articles, site pages, city pages.
+
+    Stock Pelican builds what it can of the same files: the articles as articles,
+    the site's pages and the city profiles as pages (each given a `Title:` from its
+    `Name:`, the one field stock requires that a profile names differently). MOU
+    records and events have no counterpart in a stock site and are left out.
+    Returns the number of content files copied.
+    """
+    shutil.copytree(content / "articles", dest / "articles")
+    shutil.copytree(content / "pages", dest / "pages")
+    cities = dest / "pages" / "cities"
+    cities.mkdir(parents=True)
+    for profile in sorted((content / "cities").glob("*.md")):
+        text = profile.read_text(encoding="utf-8")
+        name = next(
+            line.partition(":")[2].strip() for line in text.splitlines() if line.startswith("Name:")
+        )
+        (cities / profile.name).write_text(f"Title: {name}\n{text}", encoding="utf-8")
+    return sum(1 for _ in dest.rglob("*.md"))
 
 
 @dataclass
@@ -243,27 +267,42 @@ def run(
         )
 
     if stock:
-        stock_content, stock_output = work / "stock-content", work / "stock-output"
-        shutil.copytree(content / "articles", stock_content / "articles")
         settings = work / "stockconf.py"
         settings.write_text(STOCK_SETTINGS, encoding="utf-8")
-        log = work / "stock.log"
-        m = measure(
-            "stock",
-            "stock Pelican 4.12, default theme and settings, same articles",
-            [
-                str(VENV_BIN / "pelican"),
-                str(stock_content),
-                "-s",
-                str(settings),
-                "-o",
-                str(stock_output),
-                "--fatal",
-                "errors",
-            ],
-            log,
+        articles_only = work / "stock-content"
+        shutil.copytree(content / "articles", articles_only / "articles")
+        site_files = stock_site_content(content, work / "stock-site-content")
+        peers = (
+            (
+                "stock",
+                "stock Pelican 4.12, default theme and settings, same articles",
+                articles_only,
+            ),
+            (
+                "stock-site",
+                f"stock Pelican 4.12, default theme and settings, same articles plus site "
+                f"pages and city profiles as pages ({site_files} files)",
+                work / "stock-site-content",
+            ),
         )
-        record(m, log, stock_output)
+        for name, description, peer_content in peers:
+            peer_output, log = work / f"{name}-output", work / f"{name}.log"
+            m = measure(
+                name,
+                description,
+                [
+                    str(VENV_BIN / "pelican"),
+                    str(peer_content),
+                    "-s",
+                    str(settings),
+                    "-o",
+                    str(peer_output),
+                    "--fatal",
+                    "errors",
+                ],
+                log,
+            )
+            record(m, log, peer_output)
 
     shutil.rmtree(project / ".cache", ignore_errors=True)  # cold: no build cache
     ours = [
@@ -359,11 +398,14 @@ def format_table(report: dict) -> str:
         "peak RSS (MB) | all processes peak PSS (MB) | files | output (MB) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    stock = next((r for r in report["results"] if r["name"] == "stock"), None)
+    peers = [r for r in report["results"] if r["name"].startswith("stock") and r["wall_s"]]
     for r in report["results"]:
-        ratio = ""
-        if stock and r["name"] != "stock" and stock["wall_s"]:
-            ratio = f" ({r['wall_s'] / stock['wall_s']:.2f}×)"
+        ratios = [
+            f"{r['wall_s'] / peer['wall_s']:.2f}× {peer['name']}"
+            for peer in peers
+            if not r["name"].startswith("stock")
+        ]
+        ratio = f" ({', '.join(ratios)})" if ratios else ""
         failed = " FAILED" if r["exit_code"] else ""
         rows.append(
             f"| {r['name']}{failed} | {r['wall_s']:.1f}{ratio} | {r['cpu_s']:.1f} | "

@@ -18,14 +18,34 @@ def _result(name: str, wall: float, exit_code: int = 0, phases: dict | None = No
     }
 
 
-def test_the_table_shows_each_build_against_stock():
-    report = {"results": [_result("stock", 10.0), _result("cold", 5.0),
-                          _result("unchanged", 1.0, exit_code=1)]}
+def test_the_table_shows_each_build_against_each_stock_peer():
+    report = {"results": [_result("stock", 10.0), _result("stock-site", 20.0),
+                          _result("cold", 5.0), _result("unchanged", 1.0, exit_code=1)]}
     table = bench.format_table(report).splitlines()
     assert table[0].startswith("| build | wall (s) | CPU (s)")
     assert table[2].startswith("| stock | 10.0 | 10.0 |")
-    assert table[3].startswith("| cold | 5.0 (0.50×) |")
-    assert table[4].startswith("| unchanged FAILED | 1.0 (0.10×) |")
+    assert table[3].startswith("| stock-site | 20.0 | 20.0 |")
+    assert table[4].startswith("| cold | 5.0 (0.50× stock, 0.25× stock-site) |")
+    assert table[5].startswith("| unchanged FAILED | 1.0 (0.10× stock, 0.05× stock-site) |")
+
+
+def test_stock_gets_the_articles_site_pages_and_city_profiles_as_pages(tmp_path: Path):
+    content = tmp_path / "content"
+    for folder, name, text in (
+        ("articles/2001", "a.md", "Title: A\nDate: 2001-01-01\n\nBody."),
+        ("pages", "about.md", "Title: About\n\nBody."),
+        ("cities", "seoul.md", "Name: Seoul\nCountry: KR\n\nProfile."),
+        ("mous", "m.md", "Parties: seoul, barcelona\n\nRecord."),
+    ):
+        (content / folder).mkdir(parents=True, exist_ok=True)
+        (content / folder / name).write_text(text, encoding="utf-8")
+    dest = tmp_path / "stock"
+    assert bench.stock_site_content(content, dest) == 3
+    assert (dest / "articles/2001/a.md").is_file()
+    assert (dest / "pages/about.md").is_file()
+    profile = (dest / "pages/cities/seoul.md").read_text(encoding="utf-8")
+    assert profile == "Title: Seoul\nName: Seoul\nCountry: KR\n\nProfile."
+    assert not (dest / "mous").exists()
 
 
 def test_the_phase_table_lists_the_largest_phases_of_our_builds():
