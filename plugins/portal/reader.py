@@ -19,6 +19,7 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag
 
 from . import preview, report
+from .markdown_inline import install as install_prefiltered_inline
 from .model import (
     ERROR,
     WARNING,
@@ -106,7 +107,7 @@ class PortalMarkdownReader(BaseReader):
         self.model_settings = ModelSettings.from_pelican(settings)
         markdown_settings = dict(settings.get("MARKDOWN", {}))
         markdown_settings.pop("output_format", None)
-        self._md = Markdown(output_format="html", **markdown_settings)
+        self._md = install_prefiltered_inline(Markdown(output_format="html", **markdown_settings))
         self.content_root = os.path.abspath(settings["PATH"])
         self._content_prefix = os.path.join(self.content_root, "")
 

@@ -1,0 +1,153 @@
+"""Python-Markdown's inline pass without its futile pattern tries: same HTML, less CPU.
+
+Markdown tries every inline pattern (code spans, escapes, links, HTML, entities,
+emphasis, …) on every text node: about 200 tries per article, nearly all of them a
+regular-expression search that finds nothing, each behind several Python calls.
+`PrefilteredInlineProcessor` first asks whether the text holds any character a
+match of the pattern must begin with (a link needs `[`, an entity `&`); when it
+holds none, the try cannot match and is skipped. A try that cannot match changes
+nothing (Markdown then moves on to the next pattern from the start of the text), so
+the output is the same as Markdown's own. Patterns whose first characters cannot be
+read off the expression are always tried.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre_constants  # type: ignore[import-not-found]
+import re._parser as sre_parse  # type: ignore[import-not-found]
+from collections.abc import Callable
+from typing import Any
+
+from markdown import Markdown, util
+from markdown.inlinepatterns import InlineProcessor as PatternProcessor
+from markdown.treeprocessors import InlineProcessor
+
+_ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+_MAX_SET = 8  # more possible first characters than this: not worth checking
+
+
+def first_characters(expression: re.Pattern[str]) -> frozenset[str] | None:
+    """What every match of `expression` begins with; None if unknown.
+
+    Mostly single characters; a pattern that is one literal string (a hard line
+    break: two spaces and a newline) gives that string.
+    """
+    if expression.flags & re.IGNORECASE:
+        return None
+    try:
+        items = [
+            item
+            for item in sre_parse.parse(expression.pattern, expression.flags)
+            if item[0] not in _ZERO_WIDTH
+        ]
+        if items and all(op is sre_constants.LITERAL for op, _ in items):
+            literal = "".join(chr(code) for _, code in items)
+            return frozenset({literal})
+        found = _first_of_sequence(items)
+    except (TypeError, ValueError, re.error):
+        return None
+    if not found or len(found) > _MAX_SET:
+        return None
+    return frozenset(found)
+
+
+def _first_of_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """First characters of a sequence of parsed items: skip zero-width ones."""
+    for op, argument in items:
+        if op in _ZERO_WIDTH:
+            continue
+        return _first_of_item(op, argument)
+    return None  # could match the empty string
+
+
+def _first_of_item(op: Any, argument: Any) -> set[str] | None:
+    if op is sre_constants.LITERAL:
+        return {chr(argument)}
+    if op is sre_constants.IN:
+        if all(kind is sre_constants.LITERAL for kind, _ in argument):
+            return {chr(code) for _, code in argument}
+        return None
+    if op is sre_constants.SUBPATTERN:
+        _group, add_flags, _del_flags, items = argument
+        if add_flags & re.IGNORECASE:
+            return None
+        return _first_of_sequence(list(items))
+    if op is sre_constants.BRANCH:
+        found: set[str] = set()
+        for branch in argument[1]:
+            first = _first_of_sequence(list(branch))
+            if first is None:
+                return None
+            found |= first
+        return found
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+        low, _high, item = argument
+        return _first_of_sequence(list(item)) if low >= 1 else None
+    if op is sre_constants.ATOMIC_GROUP:
+        return _first_of_sequence(list(argument))
+    return None
+
+
+class PrefilteredInlineProcessor(InlineProcessor):
+    """Markdown's inline tree processor, skipping pattern tries that cannot match."""
+
+    def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
+        # The patterns as a list (the registry sorts on every index) with the
+        # characters each must begin with; taken per document, as the registry may change.
+        self._prefiltered = [(pattern, _probe_of(pattern)) for pattern in self.inlinePatterns]
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        """Markdown's `__handleInline`, with the tries that cannot match left out."""
+        if isinstance(data, util.AtomicString):
+            return data
+        apply = self._InlineProcessor__applyPattern
+        patterns = self._prefiltered
+        start = 0
+        count = len(patterns)
+        while patternIndex < count:
+            pattern, probe = patterns[patternIndex]
+            if probe is not None and not probe(data):
+                patternIndex += 1  # no match possible: as Markdown after a failed try
+                start = 0
+                continue
+            data, matched, start = apply(pattern, data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+Probe = Callable[[str], object]  # true when a text may hold a match
+_PROBES: dict[tuple[type, str, int], Probe | None] = {}
+
+
+def _probe_of(pattern: Any) -> Probe | None:
+    """A quick test for a new-style pattern's first characters (cached); None: try it."""
+    if not isinstance(pattern, PatternProcessor):
+        return None  # old-style patterns match at the start of a slice: always tried
+    compiled = pattern.getCompiledRegExp()
+    key = (type(pattern), compiled.pattern, compiled.flags)
+    if key not in _PROBES:
+        _PROBES[key] = _probe(first_characters(compiled))
+    return _PROBES[key]
+
+
+def _probe(starts: frozenset[str] | None) -> Probe | None:
+    if starts is None:
+        return None
+    if len(starts) == 1:
+        (start,) = starts
+        return lambda text: start in text
+    return re.compile("|".join(re.escape(start) for start in sorted(starts))).search
+
+
+def install(md: Markdown) -> Markdown:
+    """Replace `md`'s inline tree processor by the prefiltered one (same priority)."""
+    current = md.treeprocessors["inline"]
+    if type(current) is InlineProcessor:
+        priority = next(
+            item.priority for item in md.treeprocessors._priority if item.name == "inline"
+        )
+        md.treeprocessors.register(PrefilteredInlineProcessor(md), "inline", priority)
+    return md

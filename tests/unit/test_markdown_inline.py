@@ -1,0 +1,92 @@
+"""The prefiltered inline pass (plugins/portal/markdown_inline.py): Markdown's own HTML."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from markdown import Markdown
+from portal.markdown_inline import PrefilteredInlineProcessor, first_characters, install
+
+from tools.build import load_settings
+
+# Every core inline pattern, alone and nested, plus text that holds none of them.
+SAMPLES = [
+    "Plain text without any inline markup at all.",
+    "Some `code` and ``double `tick` code`` and \\`escaped\\` ticks.",
+    "An escaped \\*star\\*, \\[bracket\\] and \\\\ backslash; a lone \\ too.",
+    'A [link](https://example.org/a_b?x=1&y=2 "Title") and [ref][r] and [r].\n\n'
+    "[r]: https://example.org/ref",
+    "An ![image](/img/a.png) and ![ref image][i] and ![i] and a bang! [not image].\n\n"
+    "[i]: /img/i.png",
+    "Auto <https://example.org/x> and <someone@example.org> and <not a link>.",
+    "Hard  \nbreak and a soft\nbreak.",
+    'Inline <span class="x">html</span>, <!-- comment --> and <br/> here.',
+    "Entities &amp; &#169; &#x00A9; and a bare & ampersand; &copy without semicolon.",
+    "*em* **strong** ***both*** _under_ __double__ snake_case_word and 2 * 3 * 4.",
+    "Nested **bold with [a `code` link](/x) inside** and *em with &amp; entity*.",
+    "# Heading with *em*\n\n- item `one`\n- item [two](/2)\n\n> quote with _em_\n\n"
+    "    indented code with *stars* and [brackets]\n\n1. first\n2. second &amp; third",
+    "Table-like | text | with * stars\n--- | --- | ---\na | b | c",
+    "Trailing backslash \\",
+    "Unicode: Wrocław — “quotes” … and emoji \u2603 with *em*.",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def markdown_settings() -> dict:
+    settings = load_settings(Path("pelicanconf.py"), Path("content"))
+    configured = dict(settings["MARKDOWN"])
+    configured.pop("output_format", None)
+    return configured
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_prefiltered_markdown_gives_markdowns_own_html(markdown_settings, text):
+    stock = Markdown(output_format="html", **markdown_settings)
+    fast = install(Markdown(output_format="html", **markdown_settings))
+    assert isinstance(fast.treeprocessors["inline"], PrefilteredInlineProcessor)
+    assert fast.convert(text) == stock.convert(text)
+
+
+def test_one_instance_converts_many_documents_like_fresh_ones(markdown_settings):
+    fast = install(Markdown(output_format="html", **markdown_settings))
+    for text in SAMPLES * 2:
+        fast.reset()
+        assert fast.convert(text) == Markdown(output_format="html", **markdown_settings).convert(
+            text
+        )
+
+
+def test_extensions_inline_patterns_stay_equal():
+    extensions = ["markdown.extensions.extra", "markdown.extensions.toc", "sane_lists"]
+    text = "\n\n".join(SAMPLES) + "\n\nA footnote[^1].\n\n[^1]: Note *here*.\n\n*[HTML]: Hyper"
+    stock = Markdown(extensions=extensions)
+    fast = install(Markdown(extensions=extensions))
+    assert fast.convert(text) == stock.convert(text)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        (r"(?<!\!)\[", {"["}),
+        (r"\!\[", {"!["}),
+        (r"  \n", {"  \n"}),
+        (r"\*|_", {"*", "_"}),
+        (r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", {"\\", "`"}),
+        (r"<([^<> !]+@[^@<> ]+)>", {"<"}),
+        (r"(&(?:\#[0-9]+|[a-z]+);)", {"&"}),
+    ],
+)
+def test_first_characters_of_core_patterns(expression, expected):
+    assert first_characters(re.compile(expression)) == expected
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [r"a?b", r".x", r"[^<]x", r"(?i)x", r"(?i:x)y", r"\w+", r"(?:a|.)x", r"[a-z]x", r"(?=a)"],
+)
+def test_first_characters_unknown_means_always_tried(expression):
+    assert first_characters(re.compile(expression)) is None
