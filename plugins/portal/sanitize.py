@@ -58,6 +58,11 @@ _ALIGN = re.compile(
 _HANDLER_ATTRIBUTE = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 _JS_URL_SOURCE = re.compile(r"""(?:\(|=\s*["']?)\s*(?:javascript|vbscript|data):""", re.IGNORECASE)
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b")
+# Quick tests before the slower searches above, which cannot match without them:
+# a javascript:, vbscript: or data: URL holds "t:" or "a:"; a style, "style" in any
+# case (IGNORECASE also matches "\u017f", the long s, for "s").
+_URL_SCHEME_END = re.compile(r"[tTaA]:")
+_STYLE_WORD = re.compile("[sS\u017f][tT][yY][lL][eE]")
 
 
 def _line_of(html: str, position: int, body_line: int) -> int:
@@ -75,8 +80,9 @@ def sanitize_html(
     """
     iframe_hosts = set(settings.get("PORTAL", {}).get("iframe_hosts", ()))
     problems: list[Problem] = []
-    source_lines = source.splitlines()
-    html = _ALIGN.sub(lambda m: f'<{m[1]}{m[2]} class="portal-align-{m[3].lower()}"', html)
+    has_style = _STYLE_WORD.search(html) is not None
+    if has_style:
+        html = _ALIGN.sub(lambda m: f'<{m[1]}{m[2]} class="portal-align-{m[3].lower()}"', html)
 
     def found(
         match: re.Match[str] | None,
@@ -88,7 +94,7 @@ def sanitize_html(
             return
         line = _line_of(html, match.start(), body_line)
         pattern = in_source or re.compile(re.escape(match.group(0)[:40]), re.IGNORECASE)
-        for number, text in enumerate(source_lines):
+        for number, text in enumerate(source.splitlines()):
             if pattern.search(text):
                 line = body_line + number
                 break
@@ -101,11 +107,14 @@ def sanitize_html(
         in_source=_HANDLER_ATTRIBUTE,
     )
     found(
-        _JS_URL.search(html),
+        _JS_URL.search(html) if _URL_SCHEME_END.search(html) else None,
         "a javascript:, vbscript: or data: URL was removed",
         in_source=_JS_URL_SOURCE,
     )
-    found(_STYLE.search(html), "inline styles were removed; the theme styles content")
+    found(
+        _STYLE.search(html) if has_style else None,
+        "inline styles were removed; the theme styles content",
+    )
     removed: dict[str, re.Match[str]] = {}
     for match in _TAG.finditer(html):
         tag = match.group(1).lower()

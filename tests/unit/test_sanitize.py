@@ -86,6 +86,23 @@ def test_inline_styles_are_removed_with_a_warning():
     assert "<p>Red.</p>" in output
 
 
+def test_upper_case_urls_and_styles_are_found_too():
+    """The quick tests before the searches miss no spelling the searches match."""
+    _, problems = clean('<a href="VBScript:x()">a</a> <img src="DATA:image/png,AA">\n')
+    assert [p.message for p in problems] == ["a javascript:, vbscript: or data: URL was removed"]
+    for spelling in ("STYLE", "Style", "\u017ftyle"):  # the long s matches "s" ignoring case
+        _, problems = clean(f'<p {spelling}="color: red">Red.</p>\n')
+        assert [p.message for p in problems] == [
+            "inline styles were removed; the theme styles content"
+        ], spelling
+
+
+def test_text_about_styles_and_data_is_no_problem():
+    output, problems = clean("A lifestyle article; data: figures and the format: at a glance.\n")
+    assert problems == []
+    assert "lifestyle" in output
+
+
 def test_iframes_only_from_allowed_hosts():
     output, problems = clean('Text.\n\n<iframe src="https://tracker.example/embed"></iframe>\n')
     assert problems == [
