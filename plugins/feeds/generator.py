@@ -7,10 +7,12 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import pass_context
 from pelican.generators import Generator
+from portal import cache as portal_cache
 from portal import incremental
 
 from .catalog import Catalog, FeedLink, FeedRef, build_catalog, links_for_page
@@ -37,6 +39,49 @@ CATALOG_KEY = "feed_catalog"  # context["feed_catalog"]: the Catalog
 FEEDS_PAGE_URL = "feeds/"
 FEEDS_PAGE_LANG_URL = "{lang}/feeds/"
 OPML_URL = "feeds/feeds.opml"
+PARALLEL_MIN_FILES = 100  # fewer feed files than this to make are made in-process
+# What an entry costs in each format, relative to Atom's (shares work out by these).
+FORMAT_COST = {"atom": 1.0, "rss": 1.0, "json": 0.4, "ics": 1.0}
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A feed file to make (every other one is kept from the last good output)."""
+
+    fmt: str
+    items: Callable[[], Sequence[Any]]  # the content it shows, in its order
+    entry: Callable[[Any], Entry]  # one item's entry
+    write: Callable[[Sequence[Any], list[Entry]], None]  # puts (items, entries) in place
+
+    def make(self) -> None:
+        items = self.items()
+        self.write(items, [self.entry(item) for item in items])
+
+
+def shares_by_format(pending: Sequence[PendingFile], workers: int) -> list[list[PendingFile]]:
+    """`pending` in at most `workers` shares of whole formats, about equal in cost.
+
+    A format stays in one share, so each entry is serialised once per format.
+    """
+    by_format: dict[str, list[PendingFile]] = {}
+    for file in pending:
+        by_format.setdefault(file.fmt, []).append(file)
+    costs = {
+        fmt: FORMAT_COST.get(fmt, 1.0) * sum(len(file.items()) + 1 for file in files)
+        for fmt, files in by_format.items()
+    }
+    shares: list[list[PendingFile]] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for fmt in sorted(by_format, key=lambda fmt: -costs[fmt]):
+        lightest = loads.index(min(loads))
+        shares[lightest] += by_format[fmt]
+        loads[lightest] += costs[fmt]
+    return [share for share in shares if share]
+
+
+def make_all(files: Iterable[PendingFile]) -> None:
+    for file in files:
+        file.make()
 
 
 def stylesheet_url(lang: str, default_lang: str) -> str:
@@ -158,6 +203,7 @@ class FeedsGenerator(Generator):
         }
         articles_maker = (article_sort_key, factory.article)
 
+        pending: list[PendingFile] = []
         for ref in catalog.all():
             sort_key, make = makers.get(ref.kind, articles_maker)
             items = list(sources[(ref.kind, ref.key)]())
@@ -167,8 +213,9 @@ class FeedsGenerator(Generator):
             )
             for fmt in ref.formats:
                 if fmt != "ics":
-                    self.write_feed(ref, fmt, len(items), newest_first, make)
-        self.write_calendar(catalog.events, portal.events, factory.event)
+                    pending += self.feed_files(ref, fmt, len(items), newest_first, make)
+        pending += self.calendar_files(catalog.events, portal.events, factory.event)
+        self.make_files(pending)
         self.write_opml(catalog)
         self.write_pages(writer, catalog)
         self.entry_cache, self.json_cache = {}, {}  # a full build's entries: hundreds of MB
@@ -221,23 +268,40 @@ class FeedsGenerator(Generator):
             ),
         )
 
+    def make_files(self, pending: Sequence[PendingFile]) -> None:
+        """Make the `pending` files: in forked workers, a share of formats each, if many.
+
+        The entries are made here first, so that the workers share them (and the
+        bodies they read are recorded here); each worker serialises its formats.
+        """
+        workers = portal_cache.performance_settings(self.settings)["workers"]
+        if workers < 2 or len(pending) < PARALLEL_MIN_FILES:
+            make_all(pending)
+            return
+        for file in pending:
+            for item in file.items():
+                file.entry(item)
+        shares = shares_by_format(pending, workers)
+        incremental.run_in_workers([functools.partial(make_all, share) for share in shares])
+
     def _render(self, document: FeedDocument, fmt: str) -> bytes:
         if fmt == "json":
             return render_json_feed(document, self.json_cache)
         return render_feed(document, fmt, self.entry_cache)
 
-    def write_feed(
+    def feed_files(
         self,
         ref: FeedRef,
         fmt: str,
         count: int,
         newest_first: Callable[[], Sequence[Any]],
         make: Callable[[Any], Entry],
-    ) -> None:
+    ) -> list[PendingFile]:
         """The subscription document (newest `max_items`) and RFC 5005 archive pages.
 
         `count` items, `newest_first()` the feed's content in order (asked for only
-        when a file is made); `make` turns one into its entry.
+        when a file is made); `make` turns one into its entry. Returns the files to
+        make: the others are kept from the last good output.
         Archive pages are full pages of `max_items`, numbered oldest first, so a page
         never changes once full. JSON Feed chains the same pages through `next_url`.
         """
@@ -246,26 +310,26 @@ class FeedsGenerator(Generator):
         pages = count // size if count > size else 0
         media_type = FeedLink(ref, fmt).media_type
         url = ref.url(fmt)
+        pending = []
         if not self._reused(url):
             links = []
             if pages:
                 links.append(Link(fs.url(ref.archive_url(fmt, pages)), "prev-archive", media_type))
-            head = newest_first()[:size]
-            document = self._document(
+            write = functools.partial(
+                self.write_document,
                 ref,
                 fmt,
                 url,
-                [make(item) for item in head],
-                links,
+                links=links,
                 next_url=ref.archive_url(fmt, pages) if pages else None,
             )
-            self._write(url, self._render(document, fmt), head)
+            pending.append(
+                PendingFile(fmt, functools.partial(_slice, newest_first, 0, size), make, write)
+            )
         for number in range(1, pages + 1):
             archive_url = ref.archive_url(fmt, number)
             if self._reused(archive_url):
                 continue
-            # Page `number` holds the oldest items (number - 1) * size … number * size - 1.
-            chunk = newest_first()[count - number * size : count - (number - 1) * size]
             links = [Link(fs.url(url), "current", media_type)]
             if number > 1:
                 links.append(
@@ -275,29 +339,56 @@ class FeedsGenerator(Generator):
                 links.append(
                     Link(fs.url(ref.archive_url(fmt, number + 1)), "next-archive", media_type)
                 )
-            document = self._document(
+            write = functools.partial(
+                self.write_document,
                 ref,
                 fmt,
                 archive_url,
-                [make(item) for item in chunk],
-                links,
+                links=links,
                 archive=True,
                 next_url=ref.archive_url(fmt, number - 1) if number > 1 else None,
             )
-            self._write(archive_url, self._render(document, fmt), chunk)
+            # Page `number` holds the oldest items (number - 1) * size … number * size - 1.
+            chunk = functools.partial(
+                _slice, newest_first, count - number * size, count - (number - 1) * size
+            )
+            pending.append(PendingFile(fmt, chunk, make, write))
+        return pending
 
-    def write_calendar(
-        self, ref: FeedRef, events: Sequence[Any], make: Callable[[Any], Entry]
+    def write_document(
+        self,
+        ref: FeedRef,
+        fmt: str,
+        url: str,
+        items: Sequence[Any],
+        entries: Sequence[Entry],
+        *,
+        links: Iterable[Link],
+        archive: bool = False,
+        next_url: str | None = None,
     ) -> None:
-        """The iCalendar file of `events` (in the site index's order)."""
+        """Render one feed file of `entries` (made from `items`) and put it in place."""
+        document = self._document(ref, fmt, url, entries, links, archive=archive, next_url=next_url)
+        self._write(url, self._render(document, fmt), items)
+
+    def calendar_files(
+        self, ref: FeedRef, events: Sequence[Any], make: Callable[[Any], Entry]
+    ) -> list[PendingFile]:
+        """The iCalendar file of `events` (in the site index's order), unless kept."""
         url = ref.url("ics")
         if self._reused(url):
-            return
+            return []
+        write = functools.partial(self.write_calendar, ref, url)
+        return [PendingFile("ics", lambda: events, make, write)]
+
+    def write_calendar(
+        self, ref: FeedRef, url: str, events: Sequence[Any], entries: Sequence[Entry]
+    ) -> None:
         fs = self.feed_settings
         lang = fs.default_lang
         _ = lambda message: self.gettext(lang, message)  # noqa: E731
         data = render_calendar(
-            [(page, make(page)) for page in events],
+            list(zip(events, entries, strict=True)),
             name=self.title(ref),
             description=_(fs.subtitle),
             url=fs.url("events/"),
@@ -376,6 +467,10 @@ class FeedsGenerator(Generator):
                 feeds_page_url=feeds_page_url(lang, fs.default_lang),
             )
             self._write(stylesheet_url(lang, fs.default_lang), xsl.render(local).encode("utf-8"))
+
+
+def _slice(items: Callable[[], Sequence[Any]], start: int, stop: int) -> Sequence[Any]:
+    return items()[start:stop]
 
 
 def _source_paths(sources: Iterable[Any]) -> list[str]:

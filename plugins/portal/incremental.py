@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import hashlib
 import io
@@ -31,7 +32,7 @@ import pickle
 import posixpath
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -809,70 +810,17 @@ class IncrementalWriter(Writer):
             job.context["localsiteurl"] = job.site
 
     def _render_in_workers(self, jobs: list[_Job], sites_before: dict[int, Any]) -> None:
-        build = report.current()
-        gc.collect()
-        gc.freeze()  # the workers' garbage collector leaves the shared objects alone
-        children = []
-        try:
-            for worker in range(self.workers):
-                read_end, write_end = os.pipe()
-                pid = os.fork()
-                if pid == 0:  # a worker
-                    os.close(read_end)
-                    code = 0
-                    try:
-                        result = self._work(jobs, worker, sites_before, build)
-                    except BaseException as exc:  # noqa: BLE001 - sent to the parent
-                        result = _WorkerFailure(
-                            type(exc).__name__, str(exc), traceback.format_exc()
-                        )
-                        code = 1
-                    with os.fdopen(write_end, "wb") as out:
-                        pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-                    os._exit(code)
-                os.close(write_end)
-                children.append((pid, read_end))
-            results = []
-            for pid, read_end in children:
-                with os.fdopen(read_end, "rb") as incoming:
-                    try:
-                        results.append(pickle.load(incoming))
-                    except EOFError:
-                        results.append(_WorkerFailure("WorkerDied", f"worker {pid} died", ""))
-                os.waitpid(pid, 0)
-            children = []
-        finally:
-            for pid, read_end in children:  # only after an error in the parent
-                with contextlib.suppress(OSError):
-                    os.close(read_end)
-                    os.waitpid(pid, 0)
-            gc.unfreeze()
-        for result in results:
-            if isinstance(result, _WorkerFailure):
-                logger.debug("portal.incremental: a render worker failed:\n%s", result.trace)
-                raise RenderError(f"{result.kind}: {result.message}")
-        state = self.state
-        for result in results:
-            state.files.update(result.files)
-            if state.generator is not None:
-                state.generators[state.generator][0].extend(result.files)
-            state.changed |= result.changed
-            state.rendered.extend(result.rendered)
-            for key, value in result.stats.items():
-                state.stats[key] += value
-            build.add_problems(result.problems)
-            build.logged_errors.extend(result.logged_errors)
+        run_in_workers(
+            [
+                functools.partial(self._work, jobs, worker, sites_before)
+                for worker in range(self.workers)
+            ]
+        )
         for job in jobs:  # the parent's shared context ends as after a serial render
             self._replay(job)
 
-    def _work(
-        self, jobs: list[_Job], worker: int, sites_before: dict[int, Any], build: Any
-    ) -> _WorkerResult:
-        """In a worker: render every `workers`-th job; return what was recorded."""
-        state = self.state
-        problems_before, errors_before = len(build.problems), len(build.logged_errors)
-        stats_before = dict(state.stats)
-        state.files, state.changed, state.rendered = {}, set(), []
+    def _work(self, jobs: list[_Job], worker: int, sites_before: dict[int, Any]) -> None:
+        """In a worker: render every `workers`-th job."""
         for context, value in sites_before.values():
             context["localsiteurl"] = value
         index = 0
@@ -882,14 +830,91 @@ class IncrementalWriter(Writer):
                 if index % self.workers == worker:
                     self._render(job.template, job.localcontext, job.path, job.name)
                 index += 1
-        return _WorkerResult(
-            files=state.files,
-            changed=state.changed,
-            rendered=state.rendered,
-            stats={k: v - stats_before.get(k, 0) for k, v in state.stats.items()},
-            problems=build.problems[problems_before:],
-            logged_errors=build.logged_errors[errors_before:],
-        )
+
+
+def run_in_workers(shares: Sequence[Callable[[], None]]) -> None:
+    """Run each of `shares` in a forked worker process of its own, all at once.
+
+    Workers see the whole site as it is (copy-on-write) and put files in place
+    through the writer, `put_file` or `reuse_file`; what each recorded (files,
+    changed names, stats, bodies used, problems, logged errors) is merged into this
+    build as if done here. A failure in a worker raises `RenderError` here. Without
+    the portal's writer (no build state), the shares run here, one after another.
+    """
+    state = _state
+    if state is None:
+        for share in shares:
+            share()
+        return
+    build = report.current()
+    gc.collect()
+    gc.freeze()  # the workers' garbage collector leaves the shared objects alone
+    children = []
+    try:
+        for share in shares:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # a worker
+                os.close(read_end)
+                code = 0
+                try:
+                    result = _recorded(state, build, share)
+                except BaseException as exc:  # noqa: BLE001 - sent to the parent
+                    result = _WorkerFailure(type(exc).__name__, str(exc), traceback.format_exc())
+                    code = 1
+                with os.fdopen(write_end, "wb") as out:
+                    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os._exit(code)
+            os.close(write_end)
+            children.append((pid, read_end))
+        results = []
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as incoming:
+                try:
+                    results.append(pickle.load(incoming))
+                except EOFError:
+                    results.append(_WorkerFailure("WorkerDied", f"worker {pid} died", ""))
+            os.waitpid(pid, 0)
+        children = []
+    finally:
+        for pid, read_end in children:  # only after an error in the parent
+            with contextlib.suppress(OSError):
+                os.close(read_end)
+                os.waitpid(pid, 0)
+        gc.unfreeze()
+    for result in results:
+        if isinstance(result, _WorkerFailure):
+            logger.debug("portal.incremental: a render worker failed:\n%s", result.trace)
+            raise RenderError(f"{result.kind}: {result.message}")
+    for result in results:
+        state.files.update(result.files)
+        if state.generator is not None:
+            state.generators[state.generator][0].extend(result.files)
+        if tracker.generator is not None:
+            tracker.generator |= result.used
+        state.changed |= result.changed
+        state.rendered.extend(result.rendered)
+        for key, value in result.stats.items():
+            state.stats[key] += value
+        build.add_problems(result.problems)
+        build.logged_errors.extend(result.logged_errors)
+
+
+def _recorded(state: OutputState, build: Any, share: Callable[[], None]) -> _WorkerResult:
+    """In a worker: run `share`; return what it recorded."""
+    problems_before, errors_before = len(build.problems), len(build.logged_errors)
+    stats_before = dict(state.stats)
+    state.files, state.changed, state.rendered = {}, set(), []
+    share()
+    return _WorkerResult(
+        files=state.files,
+        changed=state.changed,
+        rendered=state.rendered,
+        stats={k: v - stats_before.get(k, 0) for k, v in state.stats.items()},
+        problems=build.problems[problems_before:],
+        logged_errors=build.logged_errors[errors_before:],
+        used=set(tracker.generator or ()),
+    )
 
 
 @dataclass
@@ -910,6 +935,7 @@ class _WorkerResult:
     stats: dict[str, int]
     problems: list[Any]
     logged_errors: list[str]
+    used: set[str]  # bodies read (tracker.generator)
 
 
 @dataclass

@@ -10,7 +10,8 @@ and noting which feed files the feeds generator made:
 4. an article's header changes (the site digest: every feed file is made again).
 
 After steps 1, 3 and 4 the output is compared with a clean build of the same content
-(byte for byte, every file). After body edits, the files made must be exactly the
+(byte for byte, every file); after step 4 also with a clean build whose feed files
+are all made in-process (no forked workers). After body edits, the files made must be exactly the
 feed files that hold an edited entry, and every other file keeps its inode.
 """
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from feeds.generator import FeedsGenerator
+from feeds.generator import PARALLEL_MIN_FILES, FeedsGenerator
 from portal import incremental
 
 from tests.conftest import ROOT
@@ -49,6 +50,7 @@ class Step:
     files: dict[str, bytes]  # the output after it
     rebuilt: Path | None  # a copy of the output after it
     clean: Path | None  # a clean build of the same content
+    serial: Path | None  # the same, every feed file made in-process
     full: bool
     reason: str  # why the writer rendered all or some pages
 
@@ -72,12 +74,16 @@ def feeds_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         "CACHE_PATH": str(root / "cache"),
         "FEEDS": FEEDS,
         "THEME": str(root / "theme"),
+        "PERFORMANCE": {"workers": 2},  # full builds make their feed files in two workers
     }
-    made: list[str] = []
+    # The files made, one URL a line: appended to by forked feed workers too.
+    made_log = root / "made.log"
+    made_log.touch()
     write = FeedsGenerator._write
 
     def spy(self: FeedsGenerator, url: str, data: bytes, sources: Any = ()) -> None:
-        made.append(url)
+        with open(made_log, "a", encoding="utf-8") as log:
+            log.write(url + "\n")
         write(self, url, data, sources)
 
     articles = sorted(
@@ -88,21 +94,41 @@ def feeds_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         patch.setattr(FeedsGenerator, "_write", spy)
         build_site(content, output, overrides=overrides)
 
-        def step(name: str, change: Callable[[], None], compare: bool = True) -> None:
+        def step(
+            name: str, change: Callable[[], None], compare: bool = True, serial: bool = False
+        ) -> None:
             change()
-            made.clear()
+            made_log.write_text("", encoding="utf-8")
             before = inodes(output)
             build_site(content, output, overrides=overrides)
             state = incremental.current()
-            made_here, after, files = list(made), inodes(output), tree(output)
-            rebuilt = clean = None
+            made_here = made_log.read_text(encoding="utf-8").splitlines()
+            after, files = inodes(output), tree(output)
+            rebuilt = clean = in_process = None
             if compare:
                 rebuilt, clean = root / f"rebuilt-{name}", root / f"clean-{name}"
                 shutil.copytree(output, rebuilt)
                 clean_cache = str(root / f"clean-cache-{name}")
                 build_site(content, clean, overrides={**overrides, "CACHE_PATH": clean_cache})
+            if serial:
+                in_process = root / f"serial-{name}"
+                with pytest.MonkeyPatch.context() as in_one_process:
+                    in_one_process.setattr("feeds.generator.PARALLEL_MIN_FILES", 10**9)
+                    build_site(
+                        content,
+                        in_process,
+                        overrides={**overrides, "CACHE_PATH": str(root / f"serial-cache-{name}")},
+                    )
             run.steps[name] = Step(
-                made_here, before, after, files, rebuilt, clean, state.full, state.reason
+                made_here,
+                before,
+                after,
+                files,
+                rebuilt,
+                clean,
+                in_process,
+                state.full,
+                state.reason,
             )
 
         step("first", lambda: corpus.edit_body(articles[len(articles) // 2], FIRST_NOTE))
@@ -122,7 +148,7 @@ def feeds_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
                 encoding="utf-8",
             )
 
-        step("header", header)
+        step("header", header, serial=True)
     return run
 
 
@@ -156,6 +182,15 @@ def test_a_body_edit_makes_only_the_feed_files_that_show_the_body(
     moved = sorted(n for n in kept if step.before.get(n) != step.after[n])
     assert moved == [], f"feed files rewritten although they show no edited body: {moved[:5]}"
     assert all(step.before.get(n) != step.after[n] for n in showing)
+
+
+def test_feed_files_made_in_workers_equal_those_made_in_process(feeds_run: Run):
+    step = feeds_run.steps["header"]
+    assert step.clean is not None and step.serial is not None
+    assert len(step.made) >= PARALLEL_MIN_FILES, "the full build made its feeds in-process"
+    clean, serial = tree(step.clean / "feeds"), tree(step.serial / "feeds")
+    assert clean.keys() == serial.keys()
+    assert [name for name in clean if clean[name] != serial[name]] == []
 
 
 def test_the_second_edit_reaches_files_kept_through_earlier_rebuilds(feeds_run: Run):
