@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     # Pages per index shard (pagefind.py): bounds Pagefind's memory (~220 KB a page)
     # and what a rebuild re-indexes; the search page merges the shards.
     "shard_pages": 1000,
+    # Pagefind processes at a time, each indexing one shard (~250 MB at 1,000
+    # pages); None: one per CPU (os.cpu_count()).
+    "jobs": None,
 }
 
 
@@ -38,6 +42,7 @@ class SearchConfig:
     languages: tuple[str, ...]
     timeout: float
     shard_pages: int = DEFAULTS["shard_pages"]
+    jobs: int = 1
 
     def url(self, lang: str) -> str:
         """The search page's URL (relative to SITEURL) in `lang`."""
@@ -63,6 +68,9 @@ def read_config(settings: Mapping[str, Any]) -> SearchConfig:
     shard_pages = options["shard_pages"]
     if isinstance(shard_pages, bool) or not isinstance(shard_pages, int) or shard_pages < 1:
         raise ValueError(f"SEARCH: shard_pages must be a whole number above 0, got {shard_pages!r}")
+    jobs = options["jobs"]
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"SEARCH: jobs must be a whole number above 0 or None, got {jobs!r}")
     return SearchConfig(
         bundle_dir=bundle,
         page_url=options["page_url"],
@@ -74,4 +82,5 @@ def read_config(settings: Mapping[str, Any]) -> SearchConfig:
         languages=tuple([default_lang] + [lang for lang in languages if lang != default_lang]),
         timeout=float(options["timeout"]),
         shard_pages=shard_pages,
+        jobs=jobs if jobs is not None else os.cpu_count() or 1,
     )

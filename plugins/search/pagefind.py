@@ -17,6 +17,10 @@ complete Pagefind bundle in `/pagefind/shard-<n>/`, listed in
   bytes did not change — or the same bytes) is taken over from that build, so
   editing one article re-indexes one shard, not the site.
 
+Shards are indexed concurrently, up to `SEARCH["jobs"]` Pagefind processes at a
+time (one per CPU by default; each holds one shard's index); `shards.json` lists
+them in shard order whatever order they finish in.
+
 A page's shard comes from a hash of its file name, so adding or deleting a page
 changes one shard, and the shards are alike (Pagefind ranks with per-index word
 statistics). The number of shards is `ceil(pages / shard_pages)`; when it changes
@@ -32,7 +36,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Container, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -249,6 +255,59 @@ def _take_over(previous: Path, target: Path) -> IndexSummary | None:
         return None
 
 
+def _index_shard(
+    output: Path, shard: Shard, bundle: Path, config: SearchConfig, mirrors: Path | None
+) -> IndexSummary:
+    """Mirror the shard's pages and run Pagefind over them into its bundle folder."""
+    target = bundle / shard.folder
+    if mirrors is not None:
+        site = mirrors / shard.folder
+        mirror_pages(output, shard.pages, site)
+        return run_pagefind(site, target, config)
+    site = bundle / f".site-{shard.folder}"
+    try:
+        mirror_pages(output, shard.pages, site)
+        return run_pagefind(site, target, config)
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
+def index_shards(
+    output: Path,
+    shards: Sequence[Shard],
+    bundle: Path,
+    config: SearchConfig,
+    mirrors: Path | None = None,
+) -> dict[int, IndexSummary]:
+    """Index `shards` (shard number → summary), up to `config.jobs` Pagefind runs at a time.
+
+    Each run waits for its Pagefind process in a thread of its own. After a
+    failure no further shard is started; once the running ones have ended, the
+    error of the lowest-numbered failed shard is raised.
+    """
+    if not shards:
+        return {}
+    failed = threading.Event()
+
+    def index(shard: Shard) -> IndexSummary | None:
+        if failed.is_set():
+            return None  # not started: another shard failed
+        try:
+            return _index_shard(output, shard, bundle, config, mirrors)
+        except BaseException:
+            failed.set()
+            raise
+
+    with ThreadPoolExecutor(max_workers=min(config.jobs, len(shards))) as pool:
+        runs = {shard.number: pool.submit(index, shard) for shard in shards}
+    for _number, run in sorted(runs.items()):
+        if (error := run.exception()) is not None:
+            raise error
+    return {
+        number: summary for number, run in runs.items() if (summary := run.result()) is not None
+    }
+
+
 def build_index(
     output: Path,
     pages: Iterable[str],
@@ -261,7 +320,8 @@ def build_index(
 
     `previous` is the last good build's output folder: a shard that its
     `shards.json` lists with the same digest, and whose pages are all unchanged
-    since, is hard-linked from there instead of indexed again. `mirrors` is where
+    since, is hard-linked from there instead of indexed again; the others are
+    indexed by `index_shards`, several at a time. `mirrors` is where
     the shards' page folders (`mirror_pages`) are kept between builds; without it
     they are made inside the bundle folder and removed.
     """
@@ -276,35 +336,32 @@ def build_index(
         if (writes is not None and name in writes.written) or (output / name).is_file()
     ]
     shards = plan_shards(present, config.shard_pages)
+    filled = [shard for shard in shards if shard.pages]  # a hash may leave one empty
+    digests = {shard.number: shard_digest(shard, len(shards), config) for shard in filled}
     before = _previous_digests(previous_bundle)
-    listed, reused, languages, indexed = [], [], set(), 0
-    for shard in shards:
-        if not shard.pages:
-            continue  # a hash may leave a shard empty on a very small site
-        digest = shard_digest(shard, len(shards), config)
-        target = bundle / shard.folder
+    summaries: dict[int, IndexSummary] = {}
+    reused, to_index = [], []
+    for shard in filled:
         if (
             previous is not None
             and previous_bundle is not None
-            and before.get(shard.folder) == digest
+            and before.get(shard.folder) == digests[shard.number]
             and same_pages(shard, output, previous, writes)
-            and (summary := _take_over(previous_bundle / shard.folder, target)) is not None
+            and (summary := _take_over(previous_bundle / shard.folder, bundle / shard.folder))
+            is not None
         ):
+            summaries[shard.number] = summary
             reused.append(shard.number)
-        elif mirrors is not None:
-            site = mirrors / shard.folder
-            mirror_pages(output, shard.pages, site)
-            summary = run_pagefind(site, target, config)
         else:
-            site = bundle / f".site-{shard.folder}"
-            try:
-                mirror_pages(output, shard.pages, site)
-                summary = run_pagefind(site, target, config)
-            finally:
-                shutil.rmtree(site, ignore_errors=True)
-        indexed += summary.pages
-        languages.update(summary.languages)
-        listed.append({"path": f"{shard.folder}/", "pages": summary.pages, "digest": digest})
+            to_index.append(shard)
+    summaries.update(index_shards(output, to_index, bundle, config, mirrors))
+    listed = [
+        {"path": f"{shard.folder}/", "pages": summaries[shard.number].pages,
+         "digest": digests[shard.number]}
+        for shard in filled
+    ]  # fmt: skip
+    indexed = sum(summary.pages for summary in summaries.values())
+    languages = {lang for summary in summaries.values() for lang in summary.languages}
     if not listed:
         raise SearchIndexError("no content page to index")
     manifest = {"format": SHARDS_FORMAT, "pagefind": pagefind_version(), "shards": listed}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,8 +16,10 @@ from search.config import read_config
 from search.filters import SearchEntry, entry_for
 from search.pagefind import (
     SHARDS_FILE,
+    IndexSummary,
     SearchIndexError,
     build_index,
+    index_shards,
     mirror_pages,
     pagefind_command,
     plan_shards,
@@ -72,6 +76,14 @@ def test_unknown_and_bad_settings_are_named():
     for bad in (0, -3, 2.5, "100", True):
         with pytest.raises(ValueError, match="shard_pages must be a whole number above 0"):
             read_config(settings(SEARCH={"shard_pages": bad}))
+    for bad in (0, -1, 1.5, "2", False):
+        with pytest.raises(ValueError, match="jobs must be a whole number above 0 or None"):
+            read_config(settings(SEARCH={"jobs": bad}))
+
+
+def test_pagefind_runs_one_shard_per_cpu_at_a_time_unless_told_otherwise():
+    assert read_config(settings()).jobs == (os.cpu_count() or 1)
+    assert read_config(settings(SEARCH={"jobs": 3})).jobs == 3
 
 
 # ------------------------------------------------------------------ filters
@@ -249,3 +261,85 @@ def test_a_shard_mirror_is_kept_in_step_with_the_output(tmp_path: Path):
     mirror_pages(output, ["c/index.html"], site)
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     assert files == ["c/index.html"]
+
+
+def fake_pagefind(monkeypatch, run):
+    """Replace Pagefind by `run(site, bundle)`; a bundle with one page per mirrored file."""
+
+    def fake(site: Path, bundle: Path, _config) -> IndexSummary:
+        run(site, bundle)
+        bundle.mkdir(parents=True)
+        (bundle / "pagefind.js").write_text("", encoding="utf-8")
+        return IndexSummary(bundle, len(list(site.rglob("*.html"))), ("en",))
+
+    monkeypatch.setattr("search.pagefind.run_pagefind", fake)
+
+
+def test_shards_are_indexed_at_once_and_listed_in_shard_order(tmp_path: Path, monkeypatch):
+    """Three concurrent runs finishing last shard first: the same index as one at a time."""
+    pages = {f"p{n}/index.html": content_page(f"Page {n}") for n in range(5)}
+    finished = {number: threading.Event() for number in range(3)}
+    running, most = set(), []
+
+    def last_shard_first(site: Path, _bundle: Path) -> None:
+        number = int(site.name.removeprefix("shard-"))
+        running.add(number)
+        most.append(len(running))
+        if number + 1 in finished:  # waits for a run that only a concurrent run can end
+            assert finished[number + 1].wait(timeout=30), f"shard {number + 1} never ran"
+        running.discard(number)
+        finished[number].set()
+
+    fake_pagefind(monkeypatch, last_shard_first)
+    for name, text in pages.items():
+        (tmp_path / "out" / name).parent.mkdir(parents=True)
+        (tmp_path / "out" / name).write_text(text, encoding="utf-8")
+    config = read_config(settings(SEARCH={"shard_pages": 2, "jobs": 3}))
+    index = build_index(tmp_path / "out", list(pages), config, mirrors=tmp_path / "mirrors")
+    assert max(most) == 3 and index.pages == 5 and index.reused == ()
+    listed = json.loads((tmp_path / "out/pagefind" / SHARDS_FILE).read_text(encoding="utf-8"))
+    assert [item["path"] for item in listed["shards"]] == ["shard-0/", "shard-1/", "shard-2/"]
+    assert [item["pages"] for item in listed["shards"]] == [len(s.pages) for s in index.shards]
+
+
+def test_no_more_than_jobs_pagefind_runs_at_a_time(tmp_path: Path, monkeypatch):
+    lock, running, most = threading.Lock(), [0], [0]
+
+    def counted(_site: Path, _bundle: Path) -> None:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        with lock:
+            running[0] -= 1
+
+    fake_pagefind(monkeypatch, counted)
+    shards = plan_shards([f"p{n}/index.html" for n in range(12)], 2)
+    for name in (name for shard in shards for name in shard.pages):
+        (tmp_path / "out" / name).parent.mkdir(parents=True)
+        (tmp_path / "out" / name).write_text(content_page(name), encoding="utf-8")
+    config = read_config(settings(SEARCH={"jobs": 2}))
+    summaries = index_shards(tmp_path / "out", shards, tmp_path / "bundle", config)
+    assert sorted(summaries) == [s.number for s in shards if s.pages] and 1 <= most[0] <= 2
+    assert sum(summary.pages for summary in summaries.values()) == 12
+    assert not list((tmp_path / "bundle").glob(".site-*"))  # the page folders are gone
+
+
+def test_after_a_failing_shard_no_other_starts_and_its_error_is_raised(
+    tmp_path: Path, monkeypatch
+):
+    started = []
+
+    def failing(site: Path, _bundle: Path) -> None:
+        started.append(site.name)
+        raise SearchIndexError(f"Pagefind exited with status 1: {site.name}")
+
+    fake_pagefind(monkeypatch, failing)
+    pages = {f"p{n}/index.html": content_page(f"Page {n}") for n in range(5)}
+    for name, text in pages.items():
+        (tmp_path / "out" / name).parent.mkdir(parents=True)
+        (tmp_path / "out" / name).write_text(text, encoding="utf-8")
+    config = read_config(settings(SEARCH={"shard_pages": 2, "jobs": 1}))
+    with pytest.raises(SearchIndexError, match="status 1: .site-shard-0"):
+        build_index(tmp_path / "out", list(pages), config)
+    assert started == [".site-shard-0"]
+    assert not (tmp_path / "out/pagefind" / SHARDS_FILE).exists()
