@@ -37,7 +37,7 @@ from pelican.urlwrappers import URLWrapper
 
 from . import report
 from .model import ContentError, Problem
-from .reader import PortalMarkdownReader, decode_utf8, split_header
+from .reader import PortalMarkdownReader, SplitText, decode_utf8, split_header
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,11 @@ def split_digests(data: bytes, relative: str) -> tuple[bytes, bytes]:
     except ContentError:
         whole = hashlib.sha1(data).digest()
         return whole, whole
-    fields, body, body_line, problems = split_header(text, relative)
+    return _digests_of(split_header(text, relative))
+
+
+def _digests_of(split: SplitText) -> tuple[bytes, bytes]:
+    fields, body, body_line, problems = split
     header = hashlib.sha1(repr((fields, body_line, problems)).encode("utf-8")).digest()
     return header, hashlib.sha1(body.encode("utf-8")).digest()
 
@@ -251,11 +255,16 @@ def compute(
         with open(source_path, "rb") as handle:
             data = handle.read()
     digest = hashlib.sha1(data).digest()
-    header, body = split_digests(data, relative)
     build = report.current()
     before = len(build.problems)
     try:
-        html, metadata = PortalMarkdownReader._read(reader, source_path, relative)
+        text = decode_utf8(data, relative)
+    except ContentError as exc:
+        return Failure(digest, digest, digest, list(exc.problems))
+    split = split_header(text, relative)  # once, for the digests and the reader
+    header, body = _digests_of(split)
+    try:
+        html, metadata = PortalMarkdownReader.read_text(reader, text, relative, split)
     except ContentError as exc:
         return Failure(digest, header, body, list(exc.problems))
     plain, wrappers = encode_metadata(metadata)

@@ -17,6 +17,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -418,11 +419,11 @@ class Field:
     required: bool = False
     doc: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
         return self.name.lower()
 
-    @property
+    @cached_property
     def attr(self) -> str:
         return self.key.replace("-", "_")
 
@@ -508,7 +509,14 @@ class ContentType:
     record: type[Record]
 
     def field(self, key: str) -> Field | None:
-        return next((f for f in self.fields if f.key == key.lower()), None)
+        return self._fields_by_key.get(key.lower())
+
+    @cached_property
+    def _fields_by_key(self) -> dict[str, Field]:
+        by_key: dict[str, Field] = {}
+        for spec in self.fields:
+            by_key.setdefault(spec.key, spec)  # the first of a key, as a scan would find
+        return by_key
 
 
 CONTENT_TYPES = {

@@ -42,7 +42,11 @@ _FIELD_LINE = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*:\s?(?P<value>.*)
 PLACEHOLDER = re.compile(r"\[TODO\b[^\]\n]*\]?")  # what `invoke new` leaves to fill in
 
 
-def split_header(text: str, path: str) -> tuple[list[RawField], str, int, list[Problem]]:
+# A file split by `split_header`: header fields, body, the body's first line, problems.
+SplitText = tuple[list[RawField], str, int, list[Problem]]
+
+
+def split_header(text: str, path: str) -> SplitText:
     """Split a file into its header fields, its body and the body's first line."""
     fields: list[RawField] = []
     problems: list[Problem] = []
@@ -132,6 +136,12 @@ class PortalMarkdownReader(BaseReader):
     def _read(self, source_path: str, relative: str) -> tuple[str, dict[str, Any]]:
         with open(source_path, "rb") as handle:
             text = decode_utf8(handle.read(), relative)
+        return self.read_text(text, relative)
+
+    def read_text(
+        self, text: str, relative: str, split: SplitText | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """HTML and metadata of a file's text; `split`: `split_header(text)` if made already."""
         content_type = content_type_for(relative)
         if content_type is None:
             raise ContentError(
@@ -144,7 +154,8 @@ class PortalMarkdownReader(BaseReader):
                     )
                 ]
             )
-        raw_fields, body, body_line, problems = split_header(text, relative)
+        raw_fields, body, body_line, problems = split or split_header(text, relative)
+        problems = list(problems)
         record, field_problems = parse_record(
             content_type,
             raw_fields,
