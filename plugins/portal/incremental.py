@@ -595,8 +595,7 @@ class IncrementalWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        os.makedirs(os.path.dirname(filename), exist_ok=True)
-        return _Buffer(self, filename)
+        return _Buffer(self, filename)  # its folder is made when the bytes are put
 
     # -- pages
 
@@ -1026,9 +1025,31 @@ def reuse_file(path: str | os.PathLike[str]) -> bool:
 
 
 def _replace(path: str, data: bytes) -> None:
-    """Write `data` to a new file and move it over `path` (a new inode)."""
+    """Make `path` a new file (a new inode) holding `data`.
+
+    Where nothing is at `path` yet (most files of a cold build), the file is made
+    there directly; otherwise `data` goes to a temporary file that is moved over
+    `path`, so the old inode, which the last good output may share, is never
+    written into.
+    """
     folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        fd = None
+    if fd is not None:
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), 0o644)
+                handle.write(data)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            raise
+        return
     fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
