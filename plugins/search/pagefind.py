@@ -122,9 +122,22 @@ def pagefind_options(config: SearchConfig) -> list[str]:
     return options
 
 
+def pagefind_executable() -> list[str]:
+    """Pagefind's binary (the wheel's, or `PAGEFIND_BINARY_PATH`), else `python -m pagefind`.
+
+    Started directly, each run saves the Python start-up that `-m pagefind` costs.
+    """
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return [sys.executable, "-m", "pagefind"]
+    binary = get_executable()
+    return [str(binary)] if binary is not None else [sys.executable, "-m", "pagefind"]
+
+
 def pagefind_command(site: Path, bundle: Path, config: SearchConfig) -> list[str]:
     return [
-        sys.executable, "-m", "pagefind",
+        *pagefind_executable(),
         "--site", str(site),
         "--output-path", str(bundle),
         *pagefind_options(config),
