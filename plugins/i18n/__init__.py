@@ -153,18 +153,53 @@ class InterfaceStrings:
         env.globals["home_link"] = pass_context(home_link)
 
 
+# Formatted dates and country names, by what they are made of: a page formats some
+# twenty dates, most of them shown on many pages (Babel's formatting dominates).
+_formatted: dict[tuple[Any, ...], str] = {}
+
+
+def _date_key(value: Any) -> tuple[Any, ...] | None:
+    """What a date's formatting depends on, or None when it cannot be a dict key.
+
+    Equal aware datetimes may be in different zones: the UTC offset makes the key
+    name the local time that is formatted.
+    """
+    moment = getattr(value, "time", None) if hasattr(value, "display") else value
+    offset = moment.utcoffset() if isinstance(moment, dt.datetime) else None
+    key = (type(value), value, offset)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def format_localdate(value: Any, lang: str, with_time: bool = False) -> str:
+    """A datetime, date or PartialDate in `lang`, formatted once per build."""
+    value_key = _date_key(value)
+    key = (value_key, lang, with_time) if value_key is not None else None
+    text = _formatted.get(key) if key is not None else None
+    if text is None:
+        if hasattr(value, "display"):  # a PartialDate knows its own precision
+            text = value.display(lang)
+        else:
+            pattern = _DATE_PATTERNS.get(lang, _DATE_PATTERNS["en"])
+            if isinstance(value, dt.datetime):
+                if with_time:
+                    text = format_datetime(value, pattern + ", HH:mm", locale=lang)
+                else:
+                    text = format_date(value.date(), pattern, locale=lang)
+            else:
+                text = format_date(value, pattern, locale=lang)
+        if key is not None:
+            _formatted[key] = text
+    return text
+
+
 @pass_context
 def localdate(ctx: Context, value: Any, lang: str | None = None, with_time: bool = False) -> str:
     """Format a datetime, date or PartialDate in the page's language."""
-    lang = lang or page_language(ctx)
-    if hasattr(value, "display"):  # a PartialDate knows its own precision
-        return value.display(lang)
-    pattern = _DATE_PATTERNS.get(lang, _DATE_PATTERNS["en"])
-    if isinstance(value, dt.datetime):
-        if with_time:
-            return format_datetime(value, pattern + ", HH:mm", locale=lang)
-        return format_date(value.date(), pattern, locale=lang)
-    return format_date(value, pattern, locale=lang)
+    return format_localdate(value, lang or page_language(ctx), with_time)
 
 
 @pass_context
@@ -172,13 +207,21 @@ def localmonth(ctx: Context, value: dt.date, lang: str | None = None) -> str:
     """A month and year in the page's language: "July 2009", "Juli 2009"."""
     lang = lang or page_language(ctx)
     day = value.date() if isinstance(value, dt.datetime) else value
-    return format_date(day, "LLLL y", locale=lang)
+    key = ("month", day.year, day.month, lang)
+    text = _formatted.get(key)
+    if text is None:
+        text = _formatted[key] = format_date(day, "LLLL y", locale=lang)
+    return text
 
 
 @pass_context
 def country_name(ctx: Context, code: str, lang: str | None = None) -> str:
-    locale = Locale.parse(lang or page_language(ctx))
-    return locale.territories.get(code, code)
+    lang = lang or page_language(ctx)
+    key = ("country", code, lang)
+    name = _formatted.get(key)
+    if name is None:
+        name = _formatted[key] = Locale.parse(lang).territories.get(code, code)
+    return name
 
 
 @dataclass(frozen=True)
@@ -309,6 +352,7 @@ _strings: InterfaceStrings | None = None
 
 def prepare(pelican: Any) -> None:
     global _strings
+    _formatted.clear()
     settings = pelican.settings
     read_settings(settings)  # an unknown I18N key fails the build at once
     languages = list(settings.get("PORTAL", {}).get("languages", [settings["DEFAULT_LANG"]]))

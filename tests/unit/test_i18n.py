@@ -236,6 +236,24 @@ def test_dates_follow_the_page_language():
     assert render("{{ d | localmonth }}", d=day.date()) == "July 2009"
 
 
+def test_formatted_dates_are_reused_only_for_the_same_local_time_and_language():
+    """Dates are formatted once per build; equal instants in other zones are not equal."""
+    from portal.dates import PartialDate
+
+    utc = dt.datetime(2009, 7, 13, 22, 30, tzinfo=dt.UTC)
+    seoul = utc.astimezone(dt.timezone(dt.timedelta(hours=9)))
+    assert utc == seoul
+    template = "{{ d | localdate(with_time=True) }}"
+    assert render(template, d=utc) == "13 July 2009, 22:30"
+    assert render(template, d=seoul) == "14 July 2009, 07:30"
+    assert render("{{ d | localdate }}", d=seoul, page_lang="de") == "14. Juli 2009"
+    assert render("{{ d | localdate }}", d=utc.date()) == "13 July 2009"
+    by_year = PartialDate(2009, bound=True)
+    assert render("{{ d | localdate }}", d=by_year) == "by 2009"
+    assert render("{{ d | localdate }}", d=by_year, page_lang="de") == "bis 2009"
+    assert render("{{ d | localdate }}", d=PartialDate(2009, 7)) == "July 2009"
+
+
 def test_a_generator_can_pass_the_versions_of_its_own_pages():
     ctx = {**SETTINGS, "page_lang": "de", "page_versions": [("en", "feeds/"), ("de", "de/feeds/")]}
     assert [(v.lang, v.url, v.current, v.equivalent) for v in language_versions(ctx)] == [
