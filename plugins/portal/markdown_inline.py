@@ -139,7 +139,12 @@ def _probe(starts: frozenset[str] | None) -> Probe | None:
     if len(starts) == 1:
         (start,) = starts
         return lambda text: start in text
-    return re.compile("|".join(re.escape(start) for start in sorted(starts))).search
+    # `in` finds a character ~20x faster than a regex character class does.
+    if len(starts) == 2:
+        first, second = sorted(starts)
+        return lambda text: first in text or second in text
+    ordered = tuple(sorted(starts))
+    return lambda text: any(start in text for start in ordered)
 
 
 def install(md: Markdown) -> Markdown:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from markdown import Markdown
-from portal.markdown_inline import PrefilteredInlineProcessor, first_characters, install
+from portal.markdown_inline import PrefilteredInlineProcessor, _probe, first_characters, install
 
 from tools.build import load_settings
 
@@ -90,3 +90,10 @@ def test_first_characters_of_core_patterns(expression, expected):
 )
 def test_first_characters_unknown_means_always_tried(expression):
     assert first_characters(re.compile(expression)) is None
+
+
+@pytest.mark.parametrize("starts", [{"["}, {"*", "_"}, {"a", "b", "c"}, {"  \n"}])
+def test_a_probe_is_true_exactly_when_a_start_is_in_the_text(starts):
+    probe = _probe(frozenset(starts))
+    for text in ("", "plain", "x[y", "a*", "_", "cab", "line  \nnext", "line \n"):
+        assert bool(probe(text)) == any(start in text for start in starts), text
