@@ -215,6 +215,10 @@ class EntryFactory:
         record = article.record
         return self._zone(record.modified or record.date)
 
+    def remember(self, item: Any, entry: Entry) -> None:
+        """Take `entry` as the entry of `item` (an article, MOU or event page)."""
+        self._cache[id(item)] = entry
+
     def article(self, article: Any) -> Entry:
         cached = self._cache.get(id(article))
         if cached is not None:

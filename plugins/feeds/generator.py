@@ -28,10 +28,10 @@ from .entries import (
     record_sort_key,
 )
 from .ical import render_calendar
-from .jsonfeed import render_json_feed
+from .jsonfeed import item_json, keep_item_json, render_json_feed
 from .opml import render_opml
 from .settings import FeedSettings
-from .xmlfeed import render_feed
+from .xmlfeed import entry_xml, keep_entry_xml, render_feed
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,6 @@ FEEDS_PAGE_URL = "feeds/"
 FEEDS_PAGE_LANG_URL = "{lang}/feeds/"
 OPML_URL = "feeds/feeds.opml"
 PARALLEL_MIN_FILES = 100  # fewer feed files than this to make are made in-process
-# What an entry costs in each format, relative to Atom's (shares work out by these).
-FORMAT_COST = {"atom": 1.0, "rss": 1.0, "json": 0.4, "ics": 1.0}
 
 
 @dataclass(frozen=True)
@@ -56,27 +54,6 @@ class PendingFile:
     def make(self) -> None:
         items = self.items()
         self.write(items, [self.entry(item) for item in items])
-
-
-def shares_by_format(pending: Sequence[PendingFile], workers: int) -> list[list[PendingFile]]:
-    """`pending` in at most `workers` shares of whole formats, about equal in cost.
-
-    A format stays in one share, so each entry is serialised once per format.
-    """
-    by_format: dict[str, list[PendingFile]] = {}
-    for file in pending:
-        by_format.setdefault(file.fmt, []).append(file)
-    costs = {
-        fmt: FORMAT_COST.get(fmt, 1.0) * sum(len(file.items()) + 1 for file in files)
-        for fmt, files in by_format.items()
-    }
-    shares: list[list[PendingFile]] = [[] for _ in range(workers)]
-    loads = [0.0] * workers
-    for fmt in sorted(by_format, key=lambda fmt: -costs[fmt]):
-        lightest = loads.index(min(loads))
-        shares[lightest] += by_format[fmt]
-        loads[lightest] += costs[fmt]
-    return [share for share in shares if share]
 
 
 def make_all(files: Iterable[PendingFile]) -> None:
@@ -176,7 +153,7 @@ class FeedsGenerator(Generator):
         fs = self.feed_settings
         catalog: Catalog = self.context[CATALOG_KEY]
         portal = self.context["portal"]
-        factory = EntryFactory(fs, portal, self.gettext)
+        factory = self.entry_factory = EntryFactory(fs, portal, self.gettext)
         self.entry_cache: dict = {}  # each entry's Atom/RSS element, made once
         self.json_cache: dict = {}  # each entry's JSON Feed item, made once
         articles = list(self.context.get("articles", []))
@@ -218,7 +195,8 @@ class FeedsGenerator(Generator):
         self.make_files(pending)
         self.write_opml(catalog)
         self.write_pages(writer, catalog)
-        self.entry_cache, self.json_cache = {}, {}  # a full build's entries: hundreds of MB
+        # A full build's entries: hundreds of MB.
+        self.entry_cache, self.json_cache, self.entry_factory = {}, {}, None
 
     def _path(self, url: str) -> str:
         return os.path.join(self.output_path, url)  # URLs use "/", as POSIX paths do
@@ -269,20 +247,54 @@ class FeedsGenerator(Generator):
         )
 
     def make_files(self, pending: Sequence[PendingFile]) -> None:
-        """Make the `pending` files: in forked workers, a share of formats each, if many.
+        """Make the `pending` files; in forked workers when there are many.
 
-        The entries are made here first, so that the workers share them (and the
-        bodies they read are recorded here); each worker serialises its formats.
+        First each entry is made, with its text in every format that shows it, by
+        one worker (every Nth entry); the parent keeps what they send back. Then
+        the workers make every Nth file from those (shared copy-on-write).
         """
         workers = portal_cache.performance_settings(self.settings)["workers"]
         if workers < 2 or len(pending) < PARALLEL_MIN_FILES:
             make_all(pending)
             return
+        needed: dict[int, tuple[Any, Callable[[Any], Entry], set[str]]] = {}
         for file in pending:
             for item in file.items():
-                file.entry(item)
-        shares = shares_by_format(pending, workers)
-        incremental.run_in_workers([functools.partial(make_all, share) for share in shares])
+                formats = needed.setdefault(id(item), (item, file.entry, set()))[2]
+                if file.fmt in ("atom", "rss", "json"):
+                    formats.add(file.fmt)
+        work = list(needed.values())
+        shares = [work[worker::workers] for worker in range(workers)]
+        made = incremental.run_in_workers(
+            [functools.partial(self.serialise_entries, share) for share in shares]
+        )
+        for share, entries in zip(shares, made, strict=True):
+            for (item, _make, _formats), (entry, texts) in zip(share, entries, strict=True):
+                self.entry_factory.remember(item, entry)
+                for fmt, text in texts.items():
+                    if fmt == "json":
+                        keep_item_json(self.json_cache, entry, text)
+                    else:
+                        keep_entry_xml(self.entry_cache, entry, fmt, text)
+        incremental.run_in_workers(
+            [functools.partial(make_all, pending[worker::workers]) for worker in range(workers)]
+        )
+
+    def serialise_entries(
+        self, work: Iterable[tuple[Any, Callable[[Any], Entry], Iterable[str]]]
+    ) -> list[tuple[Entry, dict[str, bytes]]]:
+        """Each (item, its maker, formats): its entry and the entry's text in each format."""
+        made = []
+        for item, make, formats in work:
+            entry = make(item)
+            texts = {
+                fmt: item_json(entry, self.json_cache)
+                if fmt == "json"
+                else entry_xml(entry, fmt, self.entry_cache)
+                for fmt in formats
+            }
+            made.append((entry, texts))
+        return made
 
     def _render(self, document: FeedDocument, fmt: str) -> bytes:
         if fmt == "json":

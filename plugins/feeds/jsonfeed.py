@@ -10,7 +10,7 @@ from .entries import Entry, FeedDocument
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-ItemCache = dict[int, tuple[Entry, str]]
+ItemCache = dict[int, tuple[Entry, bytes]]
 
 
 def render_json_feed(feed: FeedDocument, cache: ItemCache | None = None) -> bytes:
@@ -35,8 +35,8 @@ def render_json_feed(feed: FeedDocument, cache: ItemCache | None = None) -> byte
     document["items"] = []  # the last key: the items are spliced in below
     head = _dumps(document)
     cache = {} if cache is None else cache
-    items = ",".join(_item_json(entry, cache) for entry in feed.entries)
-    return (head[: -len("]}")] + items + "]}\n").encode()
+    items = b",".join(item_json(entry, cache) for entry in feed.entries)
+    return b"".join([head[: -len("]}")].encode(), items, b"]}\n"])
 
 
 def _dumps(value: Any) -> str:
@@ -44,10 +44,17 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _item_json(entry: Entry, cache: ItemCache) -> str:
+def keep_item_json(cache: ItemCache, entry: Entry, text: bytes) -> None:
+    """Put `text`, `entry`'s item made elsewhere (`item_json`), in `cache`."""
+    cache[id(entry)] = (entry, text)  # keeps id(entry) unique
+
+
+def item_json(entry: Entry, cache: ItemCache) -> bytes:
+    """One entry's item in UTF-8, encoded once: kept in `cache`."""
     cached = cache.get(id(entry))
     if cached is None:
-        cached = cache[id(entry)] = (entry, _dumps(_item(entry)))  # keeps id(entry) unique
+        keep_item_json(cache, entry, _dumps(_item(entry)).encode())
+        cached = cache[id(entry)]
     return cached[1]
 
 

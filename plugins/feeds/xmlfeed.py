@@ -42,7 +42,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 Format = Literal["atom", "rss"]
 
 
-EntryCache = dict[tuple[str, int], tuple[Entry, str]]
+EntryCache = dict[tuple[str, int], tuple[Entry, bytes]]
 
 # Namespaces every document declares on its root, so that entries serialized once
 # (without declarations of their own) fit into any document of their format.
@@ -63,7 +63,8 @@ def render_feed(feed: FeedDocument, fmt: Format, cache: EntryCache | None = None
     """The bytes of `feed` as Atom 1.0 (`fmt="atom"`) or RSS 2.0 (`fmt="rss"`).
 
     `cache` (one dict per build) keeps each entry's serialized XML, so an entry
-    shared by many feeds (all, its category, tags, cities, archives) is made once.
+    shared by many feeds (all, its category, tags, cities, archives) is made once;
+    the document is joined from those bytes.
     """
     if fmt not in ("atom", "rss"):
         raise ValueError(f"expected one of: 'atom', 'rss' but received: {fmt!r}")
@@ -82,14 +83,13 @@ def render_feed(feed: FeedDocument, fmt: Format, cache: EntryCache | None = None
     text = etree.tostring(root, encoding="unicode")
     cut = text.rindex(closing)
     cache = {} if cache is None else cache
-    entries = "".join(f"{indent}{_entry_xml(entry, fmt, cache)}\n" for entry in feed.entries)
-    # The metadata ends with a newline and the closing tag's own indentation.
-    head, tail = text[:cut].rstrip(" "), text[cut:]
-    document = head + entries + indent[2:] + tail
     prolog = '<?xml version="1.0" encoding="UTF-8"?>\n'
     if feed.stylesheet:
         prolog += f'<?xml-stylesheet type="text/xsl" href="{feed.stylesheet}"?>\n'
-    return (prolog + document + "\n").encode("utf-8")
+    # The metadata ends with a newline and the closing tag's own indentation.
+    head = (prolog + text[:cut].rstrip(" ")).encode("utf-8")
+    tail = (indent[2:] + text[cut:] + "\n").encode("utf-8")
+    return b"".join([head, *(entry_xml(entry, fmt, cache) for entry in feed.entries), tail])
 
 
 def _feedgen(feed: FeedDocument) -> FeedGenerator:
@@ -108,8 +108,17 @@ def _feedgen(feed: FeedDocument) -> FeedGenerator:
     return fg
 
 
-def _entry_xml(entry: Entry, fmt: str, cache: EntryCache) -> str:
-    """One entry's XML, indented for its place and without namespace declarations."""
+def keep_entry_xml(cache: EntryCache, entry: Entry, fmt: str, text: bytes) -> None:
+    """Put `text`, `entry`'s XML in `fmt` made elsewhere (`entry_xml`), in `cache`."""
+    cache[(fmt, id(entry))] = (entry, text)  # the entry is kept alive: its id() stays unique
+
+
+def entry_xml(entry: Entry, fmt: str, cache: EntryCache) -> bytes:
+    """One entry's XML, indented for its place and without namespace declarations.
+
+    Its lines in UTF-8, ending with a newline; made once per entry and format and
+    kept in `cache`.
+    """
     key = (fmt, id(entry))
     if key not in cache:
         fe = _feedgen_entry(entry)
@@ -131,7 +140,8 @@ def _entry_xml(entry: Entry, fmt: str, cache: EntryCache) -> str:
         text = etree.tostring(element, encoding="unicode", with_tail=False)
         start_tag_end = text.index(">")
         text = _DECLARATION.sub("", text[:start_tag_end]) + text[start_tag_end:]
-        cache[key] = (entry, text)  # the entry is kept alive: its id() stays unique
+        indent = "  " * level
+        keep_entry_xml(cache, entry, fmt, f"{indent}{text}\n".encode())
     return cache[key][1]
 
 

@@ -831,7 +831,7 @@ class IncrementalWriter(Writer):
                 index += 1
 
 
-def run_in_workers(shares: Sequence[Callable[[], None]]) -> None:
+def run_in_workers(shares: Sequence[Callable[[], Any]]) -> list[Any]:
     """Run each of `shares` in a forked worker process of its own, all at once.
 
     Workers see the whole site as it is (copy-on-write) and put files in place
@@ -839,13 +839,15 @@ def run_in_workers(shares: Sequence[Callable[[], None]]) -> None:
     changed names, stats, bodies used, problems, logged errors) is merged into this
     build as if done here. A failure in a worker raises `RenderError` here. Without
     the portal's writer (no build state), the shares run here, one after another.
+    Returns what each share returned (pickled back from its worker).
     """
     state = _state
     if state is None:
-        for share in shares:
-            share()
-        return
+        return [share() for share in shares]
     build = report.current()
+    # The site is frozen once assembled (portal.performance): stays so, and the
+    # collection then scans only what came since (not the whole heap again).
+    site_frozen = gc.get_freeze_count() > 0
     gc.collect()
     gc.freeze()  # the workers' garbage collector leaves the shared objects alone
     children = []
@@ -880,7 +882,8 @@ def run_in_workers(shares: Sequence[Callable[[], None]]) -> None:
             with contextlib.suppress(OSError):
                 os.close(read_end)
                 os.waitpid(pid, 0)
-        gc.unfreeze()
+        if not site_frozen:
+            gc.unfreeze()
     for result in results:
         if isinstance(result, _WorkerFailure):
             logger.debug("portal.incremental: a render worker failed:\n%s", result.trace)
@@ -897,14 +900,15 @@ def run_in_workers(shares: Sequence[Callable[[], None]]) -> None:
             state.stats[key] += value
         build.add_problems(result.problems)
         build.logged_errors.extend(result.logged_errors)
+    return [result.value for result in results]
 
 
-def _recorded(state: OutputState, build: Any, share: Callable[[], None]) -> _WorkerResult:
+def _recorded(state: OutputState, build: Any, share: Callable[[], Any]) -> _WorkerResult:
     """In a worker: run `share`; return what it recorded."""
     problems_before, errors_before = len(build.problems), len(build.logged_errors)
     stats_before = dict(state.stats)
     state.files, state.changed, state.rendered = {}, set(), []
-    share()
+    value = share()
     return _WorkerResult(
         files=state.files,
         changed=state.changed,
@@ -913,6 +917,7 @@ def _recorded(state: OutputState, build: Any, share: Callable[[], None]) -> _Wor
         problems=build.problems[problems_before:],
         logged_errors=build.logged_errors[errors_before:],
         used=set(tracker.generator or ()),
+        value=value,
     )
 
 
@@ -935,6 +940,7 @@ class _WorkerResult:
     problems: list[Any]
     logged_errors: list[str]
     used: set[str]  # bodies read (tracker.generator)
+    value: Any = None  # what the share returned
 
 
 @dataclass
