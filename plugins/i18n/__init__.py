@@ -20,7 +20,7 @@ import datetime as dt
 import io
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,6 +151,7 @@ class InterfaceStrings:
         env.globals["language_versions"] = pass_context(language_versions)
         env.globals["page_link"] = pass_context(page_link)
         env.globals["home_link"] = pass_context(home_link)
+        env.globals["render_once"] = render_once
 
 
 # Formatted dates and country names, by what they are made of: a page formats some
@@ -222,6 +223,23 @@ def country_name(ctx: Context, code: str, lang: str | None = None) -> str:
     if name is None:
         name = _formatted[key] = Locale.parse(lang).territories.get(code, code)
     return name
+
+
+# Template fragments that are the same on many pages, by what they are made of.
+_fragments: dict[tuple[Any, ...], str] = {}
+
+
+def render_once(*key: Any, caller: Callable[[], str]) -> str:
+    """What a `{% call %}` block of this function renders, rendered once per build.
+
+    `key` must name everything the block's output depends on (usually SITEURL and
+    the page's language); the block must not read content bodies, since a page that
+    reuses the output would not record them as used (portal.incremental).
+    """
+    text = _fragments.get(key)
+    if text is None:
+        text = _fragments[key] = caller()
+    return text
 
 
 @dataclass(frozen=True)
@@ -353,6 +371,7 @@ _strings: InterfaceStrings | None = None
 def prepare(pelican: Any) -> None:
     global _strings
     _formatted.clear()
+    _fragments.clear()
     settings = pelican.settings
     read_settings(settings)  # an unknown I18N key fails the build at once
     languages = list(settings.get("PORTAL", {}).get("languages", [settings["DEFAULT_LANG"]]))

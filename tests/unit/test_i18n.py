@@ -254,6 +254,25 @@ def test_formatted_dates_are_reused_only_for_the_same_local_time_and_language():
     assert render("{{ d | localdate }}", d=PartialDate(2009, 7)) == "July 2009"
 
 
+def test_a_fragment_is_rendered_once_per_key_and_build():
+    from i18n import _fragments, render_once
+
+    _fragments.clear()
+    env = Environment(autoescape=True)
+    env.globals["render_once"] = render_once
+    rendered = []
+    env.globals["note"] = lambda name: rendered.append(name) or name
+    template = env.from_string(
+        '{% call render_once("footer", SITEURL) %}<a href="{{ SITEURL }}/">{{ note(n) }}</a>'
+        "{% endcall %}"
+    )
+    assert template.render(SITEURL="..", n="a & b") == '<a href="../">a &amp; b</a>'
+    assert template.render(SITEURL="..", n="other") == '<a href="../">a &amp; b</a>'
+    assert template.render(SITEURL="../..", n="c") == '<a href="../../">c</a>'
+    assert rendered == ["a & b", "c"]
+    _fragments.clear()
+
+
 def test_a_generator_can_pass_the_versions_of_its_own_pages():
     ctx = {**SETTINGS, "page_lang": "de", "page_versions": [("en", "feeds/"), ("de", "de/feeds/")]}
     assert [(v.lang, v.url, v.current, v.equivalent) for v in language_versions(ctx)] == [
