@@ -264,7 +264,7 @@ def test_two_thousand_mous_among_five_hundred_cities_are_grouped_in_one_pass():
 
 
 def _environment(lang: str = "en") -> Environment:
-    from i18n import country_name, load_catalogs, localdate, page_language
+    from i18n import _fragments, country_name, load_catalogs, localdate, page_language, render_once
 
     env = Environment(
         loader=FileSystemLoader(str(ROOT / "theme" / "templates")),
@@ -278,6 +278,8 @@ def _environment(lang: str = "en") -> Environment:
     from jinja2 import pass_context
 
     env.globals["page_language"] = pass_context(page_language)
+    env.globals["render_once"] = render_once
+    _fragments.clear()  # a build starts with none
     return env
 
 
