@@ -400,15 +400,22 @@ class Session:
             return
         global _worker_reader
         _worker_reader = reader
+        collecting = gc.isenabled()
         try:
             context = multiprocessing.get_context("fork")
             chunk = max(1, min(64, len(misses) // (workers * 8)))
-            with context.Pool(workers) as pool:
+            # Workers leave the heap they inherit to the collector's permanent generation.
+            with context.Pool(workers, initializer=gc.freeze) as pool:
+                gc.disable()  # the entries coming back hold no cycles (as in `load`)
                 for relative, entry in pool.imap_unordered(_work, misses, chunksize=chunk):
                     self.prefetched[relative] = entry
         finally:
             _worker_reader = None
+            if collecting:
+                gc.enable()
         self.stats["parallel"] += len(misses)
+        gc.freeze()  # the entries live all build: not scanned again (thawed at `save`)
+        self.frozen = True
 
     def digests(self) -> dict[str, tuple[bytes, bytes]]:
         """Header and body digests of every file read in this build."""

@@ -194,6 +194,8 @@ def placeholder_problems(
         if match:
             spec = content_type.field(item.name)
             problems.append(_placeholder(path, item.line, spec.name if spec else item.name, match))
+    if "[TODO" not in body:  # what every placeholder starts with
+        return problems
     for offset, line in enumerate(body.splitlines()):
         match = PLACEHOLDER.search(line)
         if match:

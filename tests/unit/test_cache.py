@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import gc
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,10 @@ def test_cold_reads_run_in_parallel_workers(site, monkeypatch):
     assert session.stats["parallel"] == 13  # every file under PATH, read by the pool
     assert session.stats["read"] == 0
     assert len(set(html)) == 1 and "<em>text</em>" in html[0]
+    # The entries that came back live all build: frozen for the collector, until saved.
+    assert gc.isenabled() and session.frozen and gc.get_freeze_count() > 0
+    session.save()
+    assert not session.frozen and gc.get_freeze_count() == 0
 
 
 def test_unknown_performance_keys_are_named(caplog):
