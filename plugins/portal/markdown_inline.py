@@ -1,4 +1,4 @@
-"""Python-Markdown's inline pass without its futile pattern tries: same HTML, less CPU.
+"""Python-Markdown without its futile pattern tries: the same HTML for less CPU.
 
 Markdown tries every inline pattern (code spans, escapes, links, HTML, entities,
 emphasis, …) on every text node: about 200 tries per article, nearly all of them a
@@ -8,7 +8,9 @@ match of the pattern must begin with (a link needs `[`, an entity `&`); when it
 holds none, the try cannot match and is skipped. A try that cannot match changes
 nothing (Markdown then moves on to the next pattern from the start of the text), so
 the output is the same as Markdown's own. Patterns whose first characters cannot be
-read off the expression are always tried.
+read off the expression are always tried. Likewise the block processors that search
+every block (headings, rules, quotes, link references) answer "no" at once for a
+block without the character their expression needs (`#`, `>`, `]:`, …).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections.abc import Callable
 from typing import Any
 
-from markdown import Markdown, util
+from markdown import Markdown, blockprocessors, util
 from markdown.inlinepatterns import InlineProcessor as PatternProcessor
 from markdown.treeprocessors import InlineProcessor
 
@@ -147,12 +149,51 @@ def _probe(starts: frozenset[str] | None) -> Probe | None:
     return lambda text: any(start in text for start in ordered)
 
 
+# Block processors whose test (or, for references, whose run) searches a whole block
+# for an expression that cannot match without one of these strings: `(test or run
+# name, strings)`. Only Markdown's own classes, by exact type.
+_BLOCK_NEEDS: dict[type, tuple[str, tuple[str, ...]]] = {
+    blockprocessors.HashHeaderProcessor: ("test", ("#",)),
+    blockprocessors.SetextHeaderProcessor: ("test", ("=", "-")),
+    blockprocessors.HRProcessor: ("test", ("-", "_", "*")),
+    blockprocessors.BlockQuoteProcessor: ("test", (">",)),
+    blockprocessors.ReferenceProcessor: ("run", ("]:",)),
+}
+
+
+def _prefilter_block_processor(processor: Any) -> None:
+    """Make a block processor answer False at once for a block its expression cannot match.
+
+    `test(parent, block)` and `run(parent, blocks)` (which then looks at `blocks[0]`,
+    and restores it when nothing matched) both answer False then, as they would
+    after a failed search.
+    """
+    method_name, needs = _BLOCK_NEEDS[type(processor)]
+    method = getattr(processor, method_name)
+    if method_name == "test":
+
+        def test(parent: Any, block: str) -> bool:
+            return any(need in block for need in needs) and method(parent, block)
+
+        processor.test = test
+    else:
+
+        def run(parent: Any, blocks: list[str]) -> Any:
+            return any(need in blocks[0] for need in needs) and method(parent, blocks)
+
+        processor.run = run
+
+
 def install(md: Markdown) -> Markdown:
-    """Replace `md`'s inline tree processor by the prefiltered one (same priority)."""
+    """Give `md` the prefiltered inline pass (same priority) and block-processor tests."""
     current = md.treeprocessors["inline"]
     if type(current) is InlineProcessor:
         priority = next(
             item.priority for item in md.treeprocessors._priority if item.name == "inline"
         )
         md.treeprocessors.register(PrefilteredInlineProcessor(md), "inline", priority)
+    for processor in md.parser.blockprocessors:
+        if type(processor) in _BLOCK_NEEDS and not getattr(processor, "_prefiltered", False):
+            _prefilter_block_processor(processor)
+            processor._prefiltered = True
     return md

@@ -30,6 +30,12 @@ SAMPLES = [
     "    indented code with *stars* and [brackets]\n\n1. first\n2. second &amp; third",
     "Table-like | text | with * stars\n--- | --- | ---\na | b | c",
     "Trailing backslash \\",
+    "Setext heading\n==============\n\nAnother\n-------\n\nNot - a heading = here.",
+    "Rules:\n\n---\n\n* * *\n\n___\n\n- - -\n\ntext - with _ and * but no rule",
+    "> a quote\n> with **bold**\n\n1. list\n\n    > quoted in a list\n\nx > y and a#b #tag",
+    "## Closed heading ##\n\n####### seven hashes\n\n#not a heading? and # mid-line",
+    'A [ref] and [other][].\n[ref]: /r "Title"\n  [other]: <https://o.example>\n\nx]: y',
+    "Text ]: not a reference and [a]:b and [c] : d",
     "Unicode: Wrocław — “quotes” … and emoji \u2603 with *em*.",
     "",
 ]
@@ -52,7 +58,7 @@ def test_prefiltered_markdown_gives_markdowns_own_html(markdown_settings, text):
 
 
 def test_one_instance_converts_many_documents_like_fresh_ones(markdown_settings):
-    fast = install(Markdown(output_format="html", **markdown_settings))
+    fast = install(install(Markdown(output_format="html", **markdown_settings)))  # idempotent
     for text in SAMPLES * 2:
         fast.reset()
         assert fast.convert(text) == Markdown(output_format="html", **markdown_settings).convert(
