@@ -95,9 +95,16 @@ class PrefilteredInlineProcessor(InlineProcessor):
     """Markdown's inline tree processor, skipping pattern tries that cannot match."""
 
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
-        # The patterns as a list (the registry sorts on every index) with the
-        # characters each must begin with; taken per document, as the registry may change.
-        self._prefiltered = [(pattern, _probe_of(pattern)) for pattern in self.inlinePatterns]
+        # The patterns as a list (the registry sorts on every index), each with its
+        # probe; listed per document, as the registry may change. Probes are kept by
+        # the pattern's id (patterns need not be hashable; each entry keeps its own
+        # pattern alive, so an id cannot be reused while it is known).
+        known: dict[int, tuple[Any, Probe | None]] = getattr(self, "_known", {})
+        self._prefiltered = [
+            known.get(id(pattern)) or (pattern, _probe_of(pattern))
+            for pattern in self.inlinePatterns
+        ]
+        self._known = {id(item[0]): item for item in self._prefiltered}
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
@@ -170,16 +177,18 @@ def _prefilter_block_processor(processor: Any) -> None:
     """
     method_name, needs = _BLOCK_NEEDS[type(processor)]
     method = getattr(processor, method_name)
+    may_match = _probe(frozenset(needs))
+    assert may_match is not None
     if method_name == "test":
 
         def test(parent: Any, block: str) -> bool:
-            return any(need in block for need in needs) and method(parent, block)
+            return may_match(block) and method(parent, block)
 
         processor.test = test
     else:
 
         def run(parent: Any, blocks: list[str]) -> Any:
-            return any(need in blocks[0] for need in needs) and method(parent, blocks)
+            return may_match(blocks[0]) and method(parent, blocks)
 
         processor.run = run
 

@@ -103,3 +103,22 @@ def test_a_probe_is_true_exactly_when_a_start_is_in_the_text(starts):
     probe = _probe(frozenset(starts))
     for text in ("", "plain", "x[y", "a*", "_", "cab", "line  \nnext", "line \n"):
         assert bool(probe(text)) == any(start in text for start in starts), text
+
+
+def test_a_pattern_registered_or_removed_between_documents_is_seen(markdown_settings):
+    stock = Markdown(output_format="html", **markdown_settings)
+    fast = install(Markdown(output_format="html", **markdown_settings))
+    text = "*em* and `code` and &amp;"
+    assert fast.convert(text) == stock.convert(text)
+    removed = {}
+    for md in (stock, fast):
+        removed[md] = md.inlinePatterns["em_strong"]
+        md.inlinePatterns.deregister("em_strong")
+        md.reset()
+    assert fast.convert(text) == stock.convert(text)
+    assert "<em>" not in fast.convert(text)
+    for md in (stock, fast):
+        md.inlinePatterns.register(removed[md], "em_strong", 60)
+        md.reset()
+    assert fast.convert(text) == stock.convert(text)
+    assert "<em>em</em>" in fast.convert(text)
