@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -268,33 +269,51 @@ class FeedsGenerator(Generator):
         made = incremental.run_in_workers(
             [functools.partial(self.serialise_entries, share) for share in shares]
         )
-        for share, entries in zip(shares, made, strict=True):
-            for (item, _make, _formats), (entry, texts) in zip(share, entries, strict=True):
+        for share, (entries, texts) in zip(shares, made, strict=True):
+            for (item, _make, _formats), entry in zip(share, entries, strict=True):
                 self.entry_factory.remember(item, entry)
-                for fmt, text in texts.items():
+            for fmt, (blob, spans) in texts.items():
+                # Views into one blob per format: workers reading them copy no pages.
+                view = memoryview(blob)
+                for index, start, end in spans:
                     if fmt == "json":
-                        keep_item_json(self.json_cache, entry, text)
+                        keep_item_json(self.json_cache, entries[index], view[start:end])
                     else:
-                        keep_entry_xml(self.entry_cache, entry, fmt, text)
+                        keep_entry_xml(self.entry_cache, entries[index], fmt, view[start:end])
+        for file in pending:  # the entries here have no content_html: only their texts
+            if file.fmt in ("atom", "rss", "json") and not all(
+                self._has_text(file.entry(item), file.fmt) for item in file.items()
+            ):
+                raise RuntimeError(f"feeds: an entry of {file.fmt} was not made in advance")
         incremental.run_in_workers(
             [functools.partial(make_all, pending[worker::workers]) for worker in range(workers)]
         )
 
+    def _has_text(self, entry: Entry, fmt: str) -> bool:
+        if fmt == "json":
+            return id(entry) in self.json_cache
+        return (fmt, id(entry)) in self.entry_cache
+
     def serialise_entries(
         self, work: Iterable[tuple[Any, Callable[[Any], Entry], Iterable[str]]]
-    ) -> list[tuple[Entry, dict[str, bytes]]]:
-        """Each (item, its maker, formats): its entry and the entry's text in each format."""
-        made = []
-        for item, make, formats in work:
+    ) -> tuple[list[Entry], dict[str, tuple[bytearray, list[tuple[int, int, int]]]]]:
+        """Each (item, its maker, formats): its entry and the entry's text in each format.
+
+        The texts of one format come as one blob with (entry index, start, end) spans;
+        the entries without their `content_html` (their texts hold it).
+        """
+        entries: list[Entry] = []
+        blobs: dict[str, bytearray] = {}
+        spans: dict[str, list[tuple[int, int, int]]] = {}
+        for index, (item, make, formats) in enumerate(work):
             entry = make(item)
-            texts = {
-                fmt: item_json(entry, self.json_cache)
-                if fmt == "json"
-                else entry_xml(entry, fmt, self.entry_cache)
-                for fmt in formats
-            }
-            made.append((entry, texts))
-        return made
+            for fmt in formats:
+                text = entry_xml(entry, fmt, {}) if fmt != "json" else item_json(entry, {})
+                blob = blobs.setdefault(fmt, bytearray())
+                spans.setdefault(fmt, []).append((index, len(blob), len(blob) + len(text)))
+                blob += text
+            entries.append(dataclasses.replace(entry, content_html=""))
+        return entries, {fmt: (blob, spans[fmt]) for fmt, blob in blobs.items()}
 
     def _render(self, document: FeedDocument, fmt: str) -> bytes:
         if fmt == "json":
