@@ -10,7 +10,7 @@ from .entries import Entry, FeedDocument
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-ItemCache = dict[int, tuple[Entry, bytes]]
+ItemCache = dict[int, tuple[Entry, bytes | memoryview]]
 
 
 def render_json_feed(feed: FeedDocument, cache: ItemCache | None = None) -> bytes:
@@ -44,12 +44,12 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def keep_item_json(cache: ItemCache, entry: Entry, text: bytes) -> None:
+def keep_item_json(cache: ItemCache, entry: Entry, text: bytes | memoryview) -> None:
     """Put `text`, `entry`'s item made elsewhere (`item_json`), in `cache`."""
     cache[id(entry)] = (entry, text)  # keeps id(entry) unique
 
 
-def item_json(entry: Entry, cache: ItemCache) -> bytes:
+def item_json(entry: Entry, cache: ItemCache) -> bytes | memoryview:
     """One entry's item in UTF-8, encoded once: kept in `cache`."""
     cached = cache.get(id(entry))
     if cached is None:

@@ -42,7 +42,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 Format = Literal["atom", "rss"]
 
 
-EntryCache = dict[tuple[str, int], tuple[Entry, bytes]]
+EntryCache = dict[tuple[str, int], tuple[Entry, bytes | memoryview]]
 
 # Namespaces every document declares on its root, so that entries serialized once
 # (without declarations of their own) fit into any document of their format.
@@ -108,12 +108,12 @@ def _feedgen(feed: FeedDocument) -> FeedGenerator:
     return fg
 
 
-def keep_entry_xml(cache: EntryCache, entry: Entry, fmt: str, text: bytes) -> None:
+def keep_entry_xml(cache: EntryCache, entry: Entry, fmt: str, text: bytes | memoryview) -> None:
     """Put `text`, `entry`'s XML in `fmt` made elsewhere (`entry_xml`), in `cache`."""
     cache[(fmt, id(entry))] = (entry, text)  # the entry is kept alive: its id() stays unique
 
 
-def entry_xml(entry: Entry, fmt: str, cache: EntryCache) -> bytes:
+def entry_xml(entry: Entry, fmt: str, cache: EntryCache) -> bytes | memoryview:
     """One entry's XML, indented for its place and without namespace declarations.
 
     Its lines in UTF-8, ending with a newline; made once per entry and format and
