@@ -111,6 +111,12 @@ class PortalMarkdownReader(BaseReader):
         self.model_settings = ModelSettings.from_pelican(settings)
         markdown_settings = dict(settings.get("MARKDOWN", {}))
         markdown_settings.pop("output_format", None)
+        # As Pelican's own reader does: every configured extension is loaded, with
+        # its configuration (Markdown alone would load none of them).
+        configs = markdown_settings.get("extension_configs") or {}
+        markdown_settings["extensions"] = list(
+            dict.fromkeys([*markdown_settings.get("extensions", ()), *configs])
+        )
         self._md = install_prefiltered_inline(Markdown(output_format="html", **markdown_settings))
         self.content_root = os.path.abspath(settings["PATH"])
         self._content_prefix = os.path.join(self.content_root, "")

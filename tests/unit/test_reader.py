@@ -193,3 +193,16 @@ def test_relative_paths_from_any_spelling_of_the_source_path(tmp_path: Path, mon
     assert reader.relative(f"{root}-other/a.md") == "../content-other/a.md"
     monkeypatch.chdir(content)
     assert reader.relative("articles/a.md") == "articles/a.md"
+
+
+def test_the_configured_markdown_extensions_are_loaded(tmp_path: Path):
+    """Tables (extra), heading ids (toc) and the sane lists of pelicanconf's MARKDOWN."""
+    body = (
+        "\n## Two sources, two names\n\n"
+        "| Year | Rank |\n|---|---:|\n| 2010 | 1 |\n\n"
+        "1. first\n\n* a bullet after a number starts a new list\n"
+    )
+    html, _metadata = read(tmp_path, article() + body)
+    assert '<h2 id="two-sources-two-names">Two sources, two names</h2>' in html
+    assert "<table>" in html and "<td>2010</td>" in html
+    assert "<ol>" in html and "<ul>" in html
