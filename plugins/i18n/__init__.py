@@ -97,18 +97,22 @@ class InterfaceStrings:
         self.catalogs = catalogs
         self.default_lang = default_lang
         self._null = NullTranslations()
-        # A page calls gettext some 70 times, from the same context: its language is
-        # worked out once per context (held, so that its id cannot be reused) ...
-        self._last_context: Any = None
-        self._last_lang = default_lang
+        # A page calls gettext some 70 times, from a few contexts (the page's, its
+        # includes', its imported macros'): the language is worked out once per
+        # context, by the identity of its parent (held, so that ids are not reused) ...
+        self._langs: dict[int, tuple[Any, str]] = {}
         # ... and a message without variables is translated and formatted once.
         self._done: dict[tuple[str, str, bool], str] = {}
 
     def _lang(self, ctx: Context) -> str:
-        if ctx.parent is not self._last_context:
-            self._last_lang = page_language(ctx)
-            self._last_context = ctx.parent
-        return self._last_lang
+        known = self._langs.get(id(ctx.parent))
+        if known is not None and known[0] is ctx.parent:
+            return known[1]
+        if len(self._langs) >= 64:  # the contexts of pages rendered before
+            self._langs.clear()
+        lang = page_language(ctx)
+        self._langs[id(ctx.parent)] = (ctx.parent, lang)
+        return lang
 
     def _for(self, ctx: Context) -> NullTranslations:
         return self.catalogs.get(self._lang(ctx), self._null)
@@ -233,9 +237,11 @@ def render_once(*key: Any, caller: Callable[[], str]) -> str:
     """What a `{% call %}` block of this function renders, rendered once per build.
 
     `key` must name everything the block's output depends on (usually SITEURL and
-    the page's language); the block must not read content bodies, since a page that
-    reuses the output would not record them as used (portal.incremental).
+    the page's language; a list in it stands for its items); the block must not read
+    content bodies, since a page that reuses the output would not record them as
+    used (portal.incremental).
     """
+    key = tuple(tuple(part) if isinstance(part, list) else part for part in key)
     text = _fragments.get(key)
     if text is None:
         text = _fragments[key] = caller()

@@ -270,6 +270,10 @@ def test_a_fragment_is_rendered_once_per_key_and_build():
     assert template.render(SITEURL="..", n="other") == '<a href="../">a &amp; b</a>'
     assert template.render(SITEURL="../..", n="c") == '<a href="../../">c</a>'
     assert rendered == ["a & b", "c"]
+    listed = env.from_string('{% call render_once("list", items) %}{{ note(n) }}{% endcall %}')
+    assert listed.render(items=["x", "y"], n="first") == "first"
+    assert listed.render(items=["x", "y"], n="second") == "first"  # a list: by its items
+    assert listed.render(items=["x"], n="third") == "third"
     _fragments.clear()
 
 
