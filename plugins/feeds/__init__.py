@@ -27,6 +27,12 @@ those files only) and every other file is linked from the last good output
 (`portal.incremental.reuse_file`). When nothing the feeds use changed, the whole
 generator's output is reused (`incremental_output`).
 
+Full builds (100 files or more to make, `PERFORMANCE["workers"]` of 2 or more): the
+build process and forked workers first make every entry once with its Atom, RSS and
+JSON text (each every Nth entry; a worker's texts come back as one blob per format),
+then every Nth file from those texts (`portal.incremental.run_in_workers`). The
+bytes are the same as when every file is made in one process.
+
 Entry IDs, dates and precision rules: see `entries` and `ical`. Templates get the
 Jinja global `feed_links()` (`generator.install_feed_links`) and
 `context["feed_catalog"]`; `partials/head_feeds.html` advertises a page's feeds.

@@ -251,8 +251,9 @@ class FeedsGenerator(Generator):
         """Make the `pending` files; in forked workers when there are many.
 
         First each entry is made, with its text in every format that shows it, by
-        one worker (every Nth entry); the parent keeps what they send back. Then
-        the workers make every Nth file from those (shared copy-on-write).
+        one process (every Nth entry; this one and forked workers); the parent keeps
+        what the workers send back. Then they make every Nth file from those texts
+        (shared copy-on-write).
         """
         workers = portal_cache.performance_settings(self.settings)["workers"]
         if workers < 2 or len(pending) < PARALLEL_MIN_FILES:
@@ -267,7 +268,8 @@ class FeedsGenerator(Generator):
         work = list(needed.values())
         shares = [work[worker::workers] for worker in range(workers)]
         made = incremental.run_in_workers(
-            [functools.partial(self.serialise_entries, share) for share in shares]
+            [functools.partial(self.serialise_entries, share) for share in shares],
+            first_here=True,
         )
         for share, (entries, texts) in zip(shares, made, strict=True):
             for (item, _make, _formats), entry in zip(share, entries, strict=True):
@@ -286,7 +288,8 @@ class FeedsGenerator(Generator):
             ):
                 raise RuntimeError(f"feeds: an entry of {file.fmt} was not made in advance")
         incremental.run_in_workers(
-            [functools.partial(make_all, pending[worker::workers]) for worker in range(workers)]
+            [functools.partial(make_all, pending[worker::workers]) for worker in range(workers)],
+            first_here=True,
         )
 
     def _has_text(self, entry: Entry, fmt: str) -> bool:

@@ -831,7 +831,7 @@ class IncrementalWriter(Writer):
                 index += 1
 
 
-def run_in_workers(shares: Sequence[Callable[[], Any]]) -> list[Any]:
+def run_in_workers(shares: Sequence[Callable[[], Any]], *, first_here: bool = False) -> list[Any]:
     """Run each of `shares` in a forked worker process of its own, all at once.
 
     Workers see the whole site as it is (copy-on-write) and put files in place
@@ -839,7 +839,9 @@ def run_in_workers(shares: Sequence[Callable[[], Any]]) -> list[Any]:
     changed names, stats, bodies used, problems, logged errors) is merged into this
     build as if done here. A failure in a worker raises `RenderError` here. Without
     the portal's writer (no build state), the shares run here, one after another.
-    Returns what each share returned (pickled back from its worker).
+    Returns what each share returned (pickled back from its worker). With
+    `first_here`, the first share runs in this process meanwhile: one worker fewer,
+    and the objects it touches are not copied into a worker.
     """
     state = _state
     if state is None:
@@ -851,8 +853,9 @@ def run_in_workers(shares: Sequence[Callable[[], Any]]) -> list[Any]:
     gc.collect()
     gc.freeze()  # the workers' garbage collector leaves the shared objects alone
     children = []
+    own: list[Any] = []
     try:
-        for share in shares:
+        for share in shares[1:] if first_here else shares:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # a worker
@@ -868,6 +871,8 @@ def run_in_workers(shares: Sequence[Callable[[], Any]]) -> list[Any]:
                 os._exit(code)
             os.close(write_end)
             children.append((pid, read_end))
+        if first_here and shares:
+            own.append(shares[0]())
         results = []
         for pid, read_end in children:
             with os.fdopen(read_end, "rb") as incoming:
@@ -900,7 +905,7 @@ def run_in_workers(shares: Sequence[Callable[[], Any]]) -> list[Any]:
             state.stats[key] += value
         build.add_problems(result.problems)
         build.logged_errors.extend(result.logged_errors)
-    return [result.value for result in results]
+    return own + [result.value for result in results]
 
 
 def _recorded(state: OutputState, build: Any, share: Callable[[], Any]) -> _WorkerResult:
