@@ -41,6 +41,9 @@ FEEDS_PAGE_URL = "feeds/"
 FEEDS_PAGE_LANG_URL = "{lang}/feeds/"
 OPML_URL = "feeds/feeds.opml"
 PARALLEL_MIN_FILES = 100  # fewer feed files than this to make are made in-process
+# Entries (or files) per process and round of workers: a worker's memory (the pages
+# it copies from the build process) stays bounded, whatever the size of the site.
+ROUND_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -253,7 +256,7 @@ class FeedsGenerator(Generator):
         First each entry is made, with its text in every format that shows it, by
         one process (every Nth entry; this one and forked workers); the parent keeps
         what the workers send back. Then they make every Nth file from those texts
-        (shared copy-on-write).
+        (shared copy-on-write). Both in rounds of `ROUND_SIZE` per process.
         """
         workers = portal_cache.performance_settings(self.settings)["workers"]
         if workers < 2 or len(pending) < PARALLEL_MIN_FILES:
@@ -266,6 +269,24 @@ class FeedsGenerator(Generator):
                 if file.fmt in ("atom", "rss", "json"):
                     formats.add(file.fmt)
         work = list(needed.values())
+        for start in range(0, len(work), ROUND_SIZE * workers):
+            self._serialise_round(work[start : start + ROUND_SIZE * workers], workers)
+        for file in pending:  # the entries here have no content_html: only their texts
+            if file.fmt in ("atom", "rss", "json") and not all(
+                self._has_text(file.entry(item), file.fmt) for item in file.items()
+            ):
+                raise RuntimeError(f"feeds: an entry of {file.fmt} was not made in advance")
+        for start in range(0, len(pending), ROUND_SIZE * workers):
+            files = pending[start : start + ROUND_SIZE * workers]
+            incremental.run_in_workers(
+                [functools.partial(make_all, files[worker::workers]) for worker in range(workers)],
+                first_here=True,
+            )
+
+    def _serialise_round(
+        self, work: Sequence[tuple[Any, Callable[[Any], Entry], set[str]]], workers: int
+    ) -> None:
+        """Entries and texts of `work`: a share in this process, the others in workers."""
         shares = [work[worker::workers] for worker in range(workers)]
         made = incremental.run_in_workers(
             [functools.partial(self.serialise_entries, share) for share in shares],
@@ -282,15 +303,6 @@ class FeedsGenerator(Generator):
                         keep_item_json(self.json_cache, entries[index], view[start:end])
                     else:
                         keep_entry_xml(self.entry_cache, entries[index], fmt, view[start:end])
-        for file in pending:  # the entries here have no content_html: only their texts
-            if file.fmt in ("atom", "rss", "json") and not all(
-                self._has_text(file.entry(item), file.fmt) for item in file.items()
-            ):
-                raise RuntimeError(f"feeds: an entry of {file.fmt} was not made in advance")
-        incremental.run_in_workers(
-            [functools.partial(make_all, pending[worker::workers]) for worker in range(workers)],
-            first_here=True,
-        )
 
     def _has_text(self, entry: Entry, fmt: str) -> bool:
         if fmt == "json":

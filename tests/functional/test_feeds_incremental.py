@@ -92,6 +92,7 @@ def feeds_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     run = Run()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(FeedsGenerator, "_write", spy)
+        patch.setattr("feeds.generator.ROUND_SIZE", 7)  # workers in several rounds
         build_site(content, output, overrides=overrides)
 
         def step(
