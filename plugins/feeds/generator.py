@@ -43,7 +43,7 @@ OPML_URL = "feeds/feeds.opml"
 PARALLEL_MIN_FILES = 100  # fewer feed files than this to make are made in-process
 # Entries (or files) per process and round of workers: a worker's memory (the pages
 # it copies from the build process) stays bounded, whatever the size of the site.
-ROUND_SIZE = 1000
+ROUND_SIZE = 2500
 
 
 @dataclass(frozen=True)
