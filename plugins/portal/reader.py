@@ -100,6 +100,19 @@ def decode_utf8(data: bytes, path: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+def markdown_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """`Markdown(**options)` from the MARKDOWN setting: HTML, every configured extension.
+
+    As Pelican's own reader does, each extension in `extension_configs` is loaded
+    with its configuration (Markdown alone would load none of them).
+    """
+    options = dict(settings.get("MARKDOWN", {}))
+    configs = options.get("extension_configs") or {}
+    options["extensions"] = list(dict.fromkeys([*options.get("extensions", ()), *configs]))
+    options["output_format"] = "html"
+    return options
+
+
 class PortalMarkdownReader(BaseReader):
     """Reads `.md` content of every portal content type."""
 
@@ -109,15 +122,7 @@ class PortalMarkdownReader(BaseReader):
     def __init__(self, settings: dict[str, Any]):
         super().__init__(settings)
         self.model_settings = ModelSettings.from_pelican(settings)
-        markdown_settings = dict(settings.get("MARKDOWN", {}))
-        markdown_settings.pop("output_format", None)
-        # As Pelican's own reader does: every configured extension is loaded, with
-        # its configuration (Markdown alone would load none of them).
-        configs = markdown_settings.get("extension_configs") or {}
-        markdown_settings["extensions"] = list(
-            dict.fromkeys([*markdown_settings.get("extensions", ()), *configs])
-        )
-        self._md = install_prefiltered_inline(Markdown(output_format="html", **markdown_settings))
+        self._md = install_prefiltered_inline(Markdown(**markdown_options(settings)))
         self.content_root = os.path.abspath(settings["PATH"])
         self._content_prefix = os.path.join(self.content_root, "")
 

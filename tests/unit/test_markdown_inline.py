@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from markdown import Markdown
 from portal.markdown_inline import PrefilteredInlineProcessor, _probe, first_characters, install
+from portal.reader import markdown_options
 
 from tools.build import load_settings
 
@@ -43,25 +44,23 @@ SAMPLES = [
 
 @pytest.fixture(scope="module")
 def markdown_settings() -> dict:
-    settings = load_settings(Path("pelicanconf.py"), Path("content"))
-    configured = dict(settings["MARKDOWN"])
-    configured.pop("output_format", None)
-    return configured
+    """The reader's Markdown options: pelicanconf's extensions loaded, HTML output."""
+    return markdown_options(load_settings(Path("pelicanconf.py"), Path("content")))
 
 
 @pytest.mark.parametrize("text", SAMPLES)
 def test_prefiltered_markdown_gives_markdowns_own_html(markdown_settings, text):
-    stock = Markdown(output_format="html", **markdown_settings)
-    fast = install(Markdown(output_format="html", **markdown_settings))
+    stock = Markdown(**markdown_settings)
+    fast = install(Markdown(**markdown_settings))
     assert isinstance(fast.treeprocessors["inline"], PrefilteredInlineProcessor)
     assert fast.convert(text) == stock.convert(text)
 
 
 def test_one_instance_converts_many_documents_like_fresh_ones(markdown_settings):
-    fast = install(install(Markdown(output_format="html", **markdown_settings)))  # idempotent
+    fast = install(install(Markdown(**markdown_settings)))  # idempotent
     for text in SAMPLES * 2:
         fast.reset()
-        assert fast.convert(text) == Markdown(output_format="html", **markdown_settings).convert(
+        assert fast.convert(text) == Markdown(**markdown_settings).convert(
             text
         )
 
@@ -106,8 +105,8 @@ def test_a_probe_is_true_exactly_when_a_start_is_in_the_text(starts):
 
 
 def test_a_pattern_registered_or_removed_between_documents_is_seen(markdown_settings):
-    stock = Markdown(output_format="html", **markdown_settings)
-    fast = install(Markdown(output_format="html", **markdown_settings))
+    stock = Markdown(**markdown_settings)
+    fast = install(Markdown(**markdown_settings))
     text = "*em* and `code` and &amp;"
     assert fast.convert(text) == stock.convert(text)
     removed = {}
