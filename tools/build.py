@@ -182,10 +182,18 @@ def _write_timings(path: Path, started: float, ran: float, kept: float) -> None:
     phases["start-up (settings, plugins)"] = marks.get("initialized", started) - started
     phases["keeping unchanged files"] = kept - ran
     phases["swap and manifests"] = time.perf_counter() - kept
+    cpu = dict(performance.cpu)
+    if "output:end" in performance.cpu_marks:
+        cpu["after the output phase: finalized, keeping, swap"] = (
+            performance.cpu_seconds() - performance.cpu_marks["output:end"]
+        )
+    cpu["whole build"] = performance.cpu_seconds()
     state = incremental.current()
     session = portal_cache.current()
     report = {
         "phases": {k: round(v, 2) for k, v in sorted(phases.items(), key=lambda kv: -kv[1])},
+        # CPU seconds of each generator phase, its worker processes and Pagefind included
+        "cpu_s": {k: round(v, 2) for k, v in sorted(cpu.items(), key=lambda kv: -kv[1])},
         "writer": dict(state.stats) if state else {},
         "render": (("full: " if state.full else "incremental: ") + state.reason) if state else "",
         "reads": dict(session.stats) if session else {},

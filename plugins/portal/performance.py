@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import os
 import resource
 import time
 from typing import Any
@@ -26,6 +27,14 @@ from . import cache, incremental, speedups
 timings: dict[str, float] = {}  # "<Generator>.generate_output" → seconds, this build
 marks: dict[str, float] = {}  # moments of the build (time.perf_counter())
 peak_rss: dict[str, int] = {}  # "<Generator>.<phase>" → the process's peak RSS (MB) after it
+cpu: dict[str, float] = {}  # "<Generator>.<phase>" → CPU seconds, its workers' included
+cpu_marks: dict[str, float] = {}  # CPU seconds (`cpu_seconds()`) at moments of the build
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the child processes it has waited for."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def begin(pelican: Any) -> None:
@@ -33,6 +42,8 @@ def begin(pelican: Any) -> None:
     timings.clear()
     marks.clear()
     peak_rss.clear()
+    cpu.clear()
+    cpu_marks.clear()
     marks["initialized"] = time.perf_counter()
     cache.start(pelican.settings)
     incremental.begin_build()
@@ -40,12 +51,13 @@ def begin(pelican: Any) -> None:
 
 def _timed(name: str, method: Any) -> Any:
     def run(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu_seconds()
         try:
             return method(*args, **kwargs)
         finally:
             marks[f"{name}:end"] = time.perf_counter()
             timings[name] = timings.get(name, 0.0) + marks[f"{name}:end"] - start
+            cpu[name] = cpu.get(name, 0.0) + cpu_seconds() - start_cpu
             peak_rss[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
     return run
@@ -84,6 +96,7 @@ def instrument(generator: Any) -> None:
             incremental.remove_stale(generator.output_path)
             release_memory()  # before the finalizers start Pagefind beside this process
             marks["output:end"] = time.perf_counter()
+            cpu_marks["output:end"] = cpu_seconds()
 
         generator.generate_output = generate_and_finish
 
