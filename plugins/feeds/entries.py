@@ -140,7 +140,9 @@ def newest_update(entries: Iterable[Entry], default: dt.datetime) -> dt.datetime
 # Absolute links inside HTML
 
 _URL_ATTRS = frozenset(defs.link_attrs) | {"poster"}  # lxml resolves all but poster
-_ATTRIBUTE = re.compile(r"""\s([A-Za-z:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+# Possessive quantifiers: the same matches as plain ones (giving a character back can
+# never let "=" or a value follow), without backtracking through every word of text.
+_ATTRIBUTE = re.compile(r"""\s([A-Za-z:-]++)\s*+=\s*+("[^"]*+"|'[^']*+'|[^\s"'>]++)""")
 _SRCSET_ITEM = re.compile(r"\s*(\S+)(\s+[^,]+)?\s*(?:,|$)")
 
 

@@ -32,7 +32,7 @@ from .ical import render_calendar
 from .jsonfeed import item_json, keep_item_json, render_json_feed
 from .opml import render_opml
 from .settings import FeedSettings
-from .xmlfeed import entry_xml, keep_entry_xml, render_feed
+from .xmlfeed import entry_xml, feedgen_entry, keep_entry_xml, render_feed
 
 logger = logging.getLogger(__name__)
 
@@ -310,7 +310,7 @@ class FeedsGenerator(Generator):
         return (fmt, id(entry)) in self.entry_cache
 
     def serialise_entries(
-        self, work: Iterable[tuple[Any, Callable[[Any], Entry], Iterable[str]]]
+        self, work: Iterable[tuple[Any, Callable[[Any], Entry], set[str]]]
     ) -> tuple[list[Entry], dict[str, tuple[bytearray, list[tuple[int, int, int]]]]]:
         """Each (item, its maker, formats): its entry and the entry's text in each format.
 
@@ -322,8 +322,12 @@ class FeedsGenerator(Generator):
         spans: dict[str, list[tuple[int, int, int]]] = {}
         for index, (item, make, formats) in enumerate(work):
             entry = make(item)
+            feed_entry = feedgen_entry(entry) if formats - {"json"} else None
             for fmt in formats:
-                text = entry_xml(entry, fmt, {}) if fmt != "json" else item_json(entry, {})
+                if fmt == "json":
+                    text = item_json(entry, {})
+                else:
+                    text = entry_xml(entry, fmt, {}, feed_entry)
                 blob = blobs.setdefault(fmt, bytearray())
                 spans.setdefault(fmt, []).append((index, len(blob), len(blob) + len(text)))
                 blob += text

@@ -113,15 +113,18 @@ def keep_entry_xml(cache: EntryCache, entry: Entry, fmt: str, text: bytes | memo
     cache[(fmt, id(entry))] = (entry, text)  # the entry is kept alive: its id() stays unique
 
 
-def entry_xml(entry: Entry, fmt: str, cache: EntryCache) -> bytes | memoryview:
+def entry_xml(
+    entry: Entry, fmt: str, cache: EntryCache, feed_entry: FeedEntry | None = None
+) -> bytes | memoryview:
     """One entry's XML, indented for its place and without namespace declarations.
 
     Its lines in UTF-8, ending with a newline; made once per entry and format and
-    kept in `cache`.
+    kept in `cache`. `feed_entry`: the entry's `feedgen_entry`, when already made
+    (one serves both formats).
     """
     key = (fmt, id(entry))
     if key not in cache:
-        fe = _feedgen_entry(entry)
+        fe = feed_entry if feed_entry is not None else feedgen_entry(entry)
         if fmt == "atom":
             element = fe.atom_entry()
             for child in element.iter():  # feedgen leaves entries outside the Atom namespace
@@ -145,7 +148,8 @@ def entry_xml(entry: Entry, fmt: str, cache: EntryCache) -> bytes | memoryview:
     return cache[key][1]
 
 
-def _feedgen_entry(entry: Entry) -> FeedEntry:
+def feedgen_entry(entry: Entry) -> FeedEntry:
+    """The feedgen entry of `entry`, for `entry_xml` in either format."""
     fe = FeedEntry()
     fe.id(entry.id)  # RSS: guid isPermaLink="false"
     fe.title(entry.title)

@@ -524,3 +524,30 @@ def test_a_video_poster_becomes_absolute_and_absolute_html_is_left_alone():
     assert 'poster="https://s.example/a/p.jpg"' in result
     absolute = '<p><a href="https://s.example/x/">x</a><img src="https://s.example/i.png"></p>'
     assert absolutize_html(absolute, "https://s.example/a/") is absolute
+
+
+def test_the_attribute_scan_finds_what_the_plain_expression_finds():
+    """The possessive expression of the absolute-link scan matches as a plain one would."""
+    import random
+
+    from feeds.entries import _ATTRIBUTE
+
+    plain = re.compile(r"""\s([A-Za-z:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+    rng = random.Random(8)
+    alphabet = " \t\n='\"<>ab:-href/x"
+    texts = [
+        '<p title="a href=x"> href = "y" src=\'z\' class=c>',
+        "a = b\n  href=\"https://x/\" srcset='a 1x, b 2x'",
+        *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)),
+    ]
+    for text in texts:
+        assert _ATTRIBUTE.findall(text) == plain.findall(text), text
+
+
+def test_one_feedgen_entry_gives_both_formats_the_bytes_of_its_own():
+    from feeds.xmlfeed import entry_xml, feedgen_entry
+
+    for item in (entry(1), TRANSLATED):
+        shared = feedgen_entry(item)
+        for fmt in ("atom", "rss"):
+            assert entry_xml(item, fmt, {}, shared) == entry_xml(item, fmt, {})
