@@ -29,7 +29,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from jinja2 import pass_context
+from jinja2 import Template, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 from pelican import signals
@@ -91,63 +91,64 @@ def page_language(ctx: Mapping[str, Any]) -> str:
 
 
 class InterfaceStrings:
-    """The gettext callables installed into every generator's Jinja environment."""
+    """The gettext callables installed into every generator's Jinja environment.
+
+    The callables take no Jinja context: Jinja derives a copy of the whole context for
+    every call of a context function made in a loop, macro or block with variables
+    (some 70 per page). Instead, each template render notes its page's language and
+    autoescaping once (`render_in_page_language`), and the callables read them.
+    """
 
     def __init__(self, catalogs: dict[str, NullTranslations], default_lang: str):
         self.catalogs = catalogs
         self.default_lang = default_lang
         self._null = NullTranslations()
-        # A page calls gettext some 70 times, from a few contexts (the page's, its
-        # includes', its imported macros'): the language is worked out once per
-        # context, by the identity of its parent (held, so that ids are not reused) ...
-        self._langs: dict[int, tuple[Any, str]] = {}
-        # ... and a message without variables is translated and formatted once.
+        # The page being rendered: its language, catalog and autoescaping.
+        self.lang = default_lang
+        self.translations: NullTranslations = catalogs.get(default_lang, self._null)
+        self.autoescape = True
+        # A message without variables is translated and formatted once per language.
         self._done: dict[tuple[str, str, bool], str] = {}
 
-    def _lang(self, ctx: Context) -> str:
-        known = self._langs.get(id(ctx.parent))
-        if known is not None and known[0] is ctx.parent:
-            return known[1]
-        if len(self._langs) >= 64:  # the contexts of pages rendered before
-            self._langs.clear()
-        lang = page_language(ctx)
-        self._langs[id(ctx.parent)] = (ctx.parent, lang)
-        return lang
+    def _enter(self, lang: str, autoescape: bool) -> tuple[str, NullTranslations, bool]:
+        """Make `lang` the page's language; returns what to restore afterwards."""
+        previous = (self.lang, self.translations, self.autoescape)
+        self.lang, self.autoescape = lang, autoescape
+        self.translations = self.catalogs.get(lang, self._null)
+        return previous
 
-    def _for(self, ctx: Context) -> NullTranslations:
-        return self.catalogs.get(self._lang(ctx), self._null)
+    def _leave(self, previous: tuple[str, NullTranslations, bool]) -> None:
+        self.lang, self.translations, self.autoescape = previous
+
+    def gettext(self, message: str, **variables: Any) -> str:
+        """Jinja's new-style gettext (translate, escape, then `% variables`), memoized."""
+        autoescape = self.autoescape
+        if variables:
+            text = self.translations.gettext(message)
+            return (Markup(text) if autoescape else text) % variables
+        key = (self.lang, message, autoescape)
+        done = self._done.get(key)
+        if done is None:
+            text = self.translations.gettext(message)
+            done = self._done[key] = (Markup(text) if autoescape else text) % {}
+        return done
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        """Jinja's new-style ngettext: `num` is also the `%(num)s` variable."""
+        variables.setdefault("num", num)
+        text = self.translations.ngettext(singular, plural, num)
+        return (Markup(text) if self.autoescape else text) % variables
+
+    def gettext_in(self, lang: str, message: str) -> str:
+        """`message` in `lang` rather than the page's language (a link's target)."""
+        return self.catalogs.get(lang, self._null).gettext(message)
 
     def install(self, env: Any) -> None:
-        @pass_context
-        def gettext(ctx: Context, message: str) -> str:
-            return self._for(ctx).gettext(message)
-
-        @pass_context
-        def ngettext(ctx: Context, singular: str, plural: str, n: int) -> str:
-            return self._for(ctx).ngettext(singular, plural, n)
-
-        @pass_context
-        def newstyle_gettext(ctx: Context, message: str, **variables: Any) -> str:
-            """Jinja's new-style gettext (translate, escape, then `% variables`), memoized."""
-            autoescape = ctx.eval_ctx.autoescape
-            if variables:
-                text = self._for(ctx).gettext(message)
-                return (Markup(text) if autoescape else text) % variables
-            key = (self._lang(ctx), message, autoescape)
-            done = self._done.get(key)
-            if done is None:
-                text = self._for(ctx).gettext(message)
-                done = self._done[key] = (Markup(text) if autoescape else text) % {}
-            return done
-
-        def gettext_in(lang: str, message: str) -> str:
-            """`message` in `lang` rather than the page's language (a link's target)."""
-            return self.catalogs.get(lang, self._null).gettext(message)
-
-        env.install_gettext_callables(gettext, ngettext, newstyle=True)
-        # Same behaviour as the wrappers Jinja installs, without their per-call cost.
-        env.globals["gettext"] = env.globals["_"] = newstyle_gettext
-        env.globals["gettext_in"] = gettext_in
+        env.install_gettext_callables(self.gettext, self.ngettext, newstyle=True)
+        # Already new-style: in place of the context functions Jinja wraps them in.
+        env.globals.update(_=self.gettext, gettext=self.gettext, ngettext=self.ngettext)
+        env.globals["gettext_in"] = self.gettext_in
+        env.template_class = _template_class(env.template_class, self)
         env.filters["localdate"] = localdate
         env.filters["country_name"] = country_name
         env.filters["localmonth"] = localmonth
@@ -156,6 +157,27 @@ class InterfaceStrings:
         env.globals["page_link"] = pass_context(page_link)
         env.globals["home_link"] = pass_context(home_link)
         env.globals["render_once"] = render_once
+
+
+def _template_class(base: type[Template], strings: InterfaceStrings) -> type[Template]:
+    """`base` whose render() sets the page's language for the gettext callables."""
+    if getattr(base, "interface_strings", None) is strings:
+        return base
+
+    class PageLanguageTemplate(base):  # type: ignore[misc, valid-type]
+        interface_strings = strings
+
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            context = self.new_context(dict(*args, **kwargs))
+            previous = strings._enter(page_language(context), context.eval_ctx.autoescape)
+            try:
+                return self.environment.concat(self.root_render_func(context))  # type: ignore[attr-defined]
+            except Exception:
+                self.environment.handle_exception()
+            finally:
+                strings._leave(previous)
+
+    return PageLanguageTemplate
 
 
 # Formatted dates and country names, by what they are made of: a page formats some

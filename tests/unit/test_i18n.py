@@ -283,3 +283,38 @@ def test_a_generator_can_pass_the_versions_of_its_own_pages():
         ("en", "feeds/", False, True),
         ("de", "de/feeds/", True, True),
     ]
+
+
+def test_interface_strings_follow_each_page_language_in_macros_loops_and_nested_renders():
+    """_() takes no Jinja context (no derived context per call): each render sets it."""
+    from unittest import mock
+
+    from i18n import InterfaceStrings
+    from jinja2 import DictLoader
+    from jinja2.runtime import Context
+
+    strings = InterfaceStrings(load_catalogs(str(THEME), ["en", "de"]), "en")
+    loader = DictLoader(
+        {
+            "macros.html": '{% macro back() %}{{ _("Back to top") }}{% endmacro %}',
+            "page.html": '{% import "macros.html" as m with context %}'
+            '{% for n in [1] %}{% set x = n %}{{ _("Home") }}|{{ m.back() }}{% endfor %}'
+            '|{{ ngettext("%(num)s article", "%(num)s articles", 2) }}'
+            '|{{ _("Page %(number)s of %(total)s", number=1, total="<2>") }}'
+            "|{{ inner() }}|{{ _('Home') }}",
+            "inner.html": '{{ _("Home") }}|{{ _("Back to top") }}',
+        }
+    )
+    env = Environment(autoescape=True, loader=loader, extensions=["jinja2.ext.i18n"])
+    strings.install(env)
+    english = env.get_template("page.html")
+    inner = env.get_template("inner.html")
+    env.globals["inner"] = lambda: inner.render(**SETTINGS)  # a render inside a render
+    with mock.patch.object(Context, "derived", side_effect=AssertionError("derived")):
+        german = english.render(**SETTINGS, page_lang="de")
+        assert german == (
+            "Startseite|Zum Seitenanfang|2 Artikel|Seite 1 von &lt;2&gt;"
+            "|Home|Back to top|Startseite"
+        )
+    assert english.render(**SETTINGS, article=SimpleNamespace(lang="de")).startswith("Startseite")
+    assert strings.lang == "en"  # restored after each render
