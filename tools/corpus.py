@@ -272,6 +272,12 @@ class _Article:
     cities: tuple[str, ...]
     de_path: str | None = None
 
+    @classmethod
+    def dated(cls, number: int, when: dt.date, slug: str, cities: tuple[str, ...]) -> _Article:
+        """An article of `when`: its Id and file path follow from the date and slug."""
+        path = f"articles/{when.year}/{when.isoformat()}-{slug}.md"
+        return cls(number, when, slug, f"{when.year}-{slug}", path, cities)
+
 
 def _vocabulary(spec: CorpusSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if spec.categories and spec.tags:
@@ -437,16 +443,7 @@ def generate(dest: str | Path, spec: CorpusSpec = CorpusSpec()) -> Corpus:
             )
         )
         slug = f"{title_slug[:60].rstrip('-')}-{number}"
-        plan.append(
-            _Article(
-                number,
-                when,
-                slug,
-                f"{when.year}-{slug}",
-                f"articles/{when.year}/{when.isoformat()}-{slug}.md",
-                cities,
-            )
-        )
+        plan.append(_Article.dated(number, when, slug, cities))
     for article in plan:
         if rng.random() < spec.translation_share:
             article.de_path = article.path[: -len(".md")] + ".de.md"
@@ -628,14 +625,7 @@ def add_article(content: str | Path, number: int, seed: int = 7) -> Path:
     when = dt.date(2025, 12, 1) + dt.timedelta(days=number % 28)
     cities = tuple(rng.sample(sorted(city_names), min(2, len(city_names))))
     slug = f"added-report-{number}"
-    article = _Article(
-        number,
-        when,
-        slug,
-        f"{when.year}-{slug}",
-        f"articles/{when.year}/{when.isoformat()}-{slug}.md",
-        cities,
-    )
+    article = _Article.dated(number, when, slug, cities)
     existing = sorted(
         p.relative_to(content).as_posix()
         for p in (content / "articles").rglob("*.md")
