@@ -118,6 +118,17 @@ def test_iframes_only_from_allowed_hosts():
     assert "tracker.example" not in output
 
 
+def test_an_iframe_in_upper_case_is_filtered_too():
+    # A document without "<iframe" is cleaned without the host filter: the filter
+    # must still apply whatever case the tag is written in.
+    output, _problems = clean(
+        'Text.\n\n<IFRAME src="https://tracker.example/a"></IFRAME>\n'
+        '<IfRaMe src="https://player.vimeo.com/video/1"></IfRaMe>\n'
+    )
+    assert "tracker.example" not in output
+    assert 'src="https://player.vimeo.com/video/1"' in output
+
+
 def test_elements_outside_the_allowlist_are_named():
     output, problems = clean('<form action="/x"><input name="q"><button>Go</button></form>\n')
     assert [p.message for p in problems] == [
