@@ -198,6 +198,11 @@ def _write_timings(path: Path, started: float, ran: float, kept: float) -> None:
         "render": (("full: " if state.full else "incremental: ") + state.reason) if state else "",
         "reads": dict(session.stats) if session else {},
         "peak_rss_mb": dict(performance.peak_rss),  # the build process's peak after each phase
+        # when each phase ended, in seconds since the build started (a timeline)
+        "ended_at_s": {
+            k.removesuffix(":end"): round(v - started, 2)
+            for k, v in sorted(marks.items(), key=lambda kv: kv[1])
+        },
     }
     path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
