@@ -26,6 +26,7 @@ if str(ROOT / "plugins") not in sys.path:
 from pelican import Pelican  # noqa: E402
 from pelican.log import init as init_logging  # noqa: E402
 from pelican.settings import read_settings  # noqa: E402
+from portal import background as portal_background  # noqa: E402
 from portal import cache as portal_cache  # noqa: E402
 from portal import checks as portal_checks  # noqa: E402
 from portal import incremental, performance  # noqa: E402
@@ -160,6 +161,7 @@ def build_site(
         if os.environ.get("PORTAL_BUILD_TIMINGS"):
             _write_timings(Path(os.environ["PORTAL_BUILD_TIMINGS"]), started, ran, kept)
     finally:
+        portal_background.wait_all()  # nothing still writes into the staging folder
         session = portal_cache.current()
         if session is not None and session_used:
             session.save()  # what was read stays valid, whether or not the build failed

@@ -22,7 +22,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import StaticGenerator
 
-from . import cache, incremental, speedups
+from . import background, cache, incremental, speedups
 
 timings: dict[str, float] = {}  # "<Generator>.generate_output" → seconds, this build
 marks: dict[str, float] = {}  # moments of the build (time.perf_counter())
@@ -94,9 +94,10 @@ def instrument(generator: Any) -> None:
         def generate_and_finish(writer: Any) -> None:
             generate_output(writer)
             incremental.remove_stale(generator.output_path)
-            release_memory()  # before the finalizers start Pagefind beside this process
+            release_memory()  # before Pagefind starts beside this process
             marks["output:end"] = time.perf_counter()
             cpu_marks["output:end"] = cpu_seconds()
+            background.output_complete.send(generator.output_path)
 
         generator.generate_output = generate_and_finish
 

@@ -9,10 +9,11 @@
   selects offer exactly the indexed filter values, run by `theme/js/search.js`
   with Pagefind's JS API; `search_url()` gives templates the page's URL in the
   current language. Without JavaScript the page links to the listings instead.
-- On `finalized` (the staging folder, before it replaces output/), Pagefind
-  indexes the content pages into `/pagefind/`, in shards that a rebuild takes
-  over from the last good build when their pages did not change (pagefind.py);
-  any failure fails the build.
+- Once every page is written (`portal.background.output_complete`, in the
+  staging folder before it replaces output/), Pagefind indexes the content pages
+  into `/pagefind/` in a thread beside the other `finalized` steps, in shards that
+  a rebuild takes over from the last good build when their pages did not change
+  (pagefind.py); `finalized` collects it, and any failure fails the build.
 
 Content-Security-Policy: the search page needs, beyond `default-src 'self'`,
     script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'
@@ -40,13 +41,13 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from pelican import signals
-from portal import cache, incremental, report
+from portal import background, cache, incremental, report
 from portal.model import WARNING, Problem
 
 from .config import SearchConfig, read_config
 from .filters import SearchEntry, describe
 from .page import SearchPageGenerator
-from .pagefind import PageWrites, SearchIndexError, SiteIndex, build_index
+from .pagefind import IndexPlan, PageWrites, SearchIndexError, SiteIndex, plan_index, run_plan
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class _Build:
     config: SearchConfig | None = None
     content_pages: list[str] | None = None  # output files marked data-pagefind-body
     index: SiteIndex | None = None  # what indexing did in this build
+    indexing: background.Task[SiteIndex] | None = None  # started once all pages are written
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -137,25 +139,50 @@ def mirrors_folder(settings: dict[str, Any]) -> Path:
     return mirrors
 
 
+def start_index(output_path: str) -> None:
+    """Start Pagefind as soon as every page is written: beside the other `finalized` steps.
+
+    The plan (and the take-over of unchanged shards) is made here, and the pages of
+    the first shards mirrored, so that the thread starts Pagefind at once instead of
+    waiting for the interpreter, which the link checks keep busy meanwhile.
+    """
+    config = _build.config
+    state = incremental.current()
+    if config is None or _build.content_pages is None or state is None:
+        return  # not the portal's writer: index_site() indexes at `finalized`
+    plan = _plan(Path(output_path), state.settings, state)
+    plan.mirror_first(config.jobs)
+    _build.indexing = background.start("search-index", lambda: run_plan(plan))
+
+
+def _plan(output: Path, settings: dict[str, Any], state: Any) -> IndexPlan:
+    """The index's plan over `output`, with what the portal's writer knows."""
+    assert _build.config is not None
+    previous = state.previous if state is not None else None
+    writes = PageWrites(state.files, state.changed) if state is not None else None
+    return plan_index(
+        output,
+        _build.content_pages or (),
+        _build.config,
+        previous,
+        mirrors_folder(settings),
+        writes,
+    )
+
+
 def index_site(pelican: Any) -> None:
     """Pagefind over the written content pages; a failure fails the build."""
     config = _build.config
     if config is None or _build.content_pages is None:
         return
     build = report.current()
-    output = Path(pelican.output_path)
-    state = incremental.current()
-    previous = state.previous if state is not None else None
-    writes = PageWrites(state.files, state.changed) if state is not None else None
+    task, _build.indexing = _build.indexing, None
     try:
-        index = build_index(
-            output,
-            _build.content_pages,
-            config,
-            previous,
-            mirrors_folder(pelican.settings),
-            writes,
-        )
+        if task is not None:  # started by start_index()
+            index = task.result()
+        else:
+            state = incremental.current()
+            index = run_plan(_plan(Path(pelican.output_path), pelican.settings, state))
     except SearchIndexError as exc:
         build.add_problems([Problem("plugins/search", 1, "pagefind", str(exc))])
         raise report.BuildFailed(build) from None
@@ -194,5 +221,7 @@ def register() -> None:
     signals.get_generators.connect(add_generator)
     # List the content pages the index must hold, before writing.
     signals.all_generators_finalized.connect(list_content)
-    # After everything is written (the staging folder, before the swap): the index.
+    # Once every page is written (the staging folder, before the swap): the index,
+    # built beside the other `finalized` steps and collected at `finalized`.
+    background.output_complete.connect(start_index)
     signals.finalized.connect(index_site)

@@ -39,7 +39,7 @@ import sys
 import threading
 from collections.abc import Container, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -269,13 +269,19 @@ def _take_over(previous: Path, target: Path) -> IndexSummary | None:
 
 
 def _index_shard(
-    output: Path, shard: Shard, bundle: Path, config: SearchConfig, mirrors: Path | None
+    output: Path,
+    shard: Shard,
+    bundle: Path,
+    config: SearchConfig,
+    mirrors: Path | None,
+    mirrored: Container[int] = (),
 ) -> IndexSummary:
-    """Mirror the shard's pages and run Pagefind over them into its bundle folder."""
+    """Mirror the shard's pages (unless `mirrored` has it) and run Pagefind over them."""
     target = bundle / shard.folder
     if mirrors is not None:
         site = mirrors / shard.folder
-        mirror_pages(output, shard.pages, site)
+        if shard.number not in mirrored:
+            mirror_pages(output, shard.pages, site)
         return run_pagefind(site, target, config)
     site = bundle / f".site-{shard.folder}"
     try:
@@ -291,8 +297,11 @@ def index_shards(
     bundle: Path,
     config: SearchConfig,
     mirrors: Path | None = None,
+    mirrored: Container[int] = (),
 ) -> dict[int, IndexSummary]:
     """Index `shards` (shard number → summary), up to `config.jobs` Pagefind runs at a time.
+
+    `mirrored`: the shards whose pages `mirrors` already holds as they are now.
 
     Each run waits for its Pagefind process in a thread of its own. After a
     failure no further shard is started; once the running ones have ended, the
@@ -306,7 +315,7 @@ def index_shards(
         if failed.is_set():
             return None  # not started: another shard failed
         try:
-            return _index_shard(output, shard, bundle, config, mirrors)
+            return _index_shard(output, shard, bundle, config, mirrors, mirrored)
         except BaseException:
             failed.set()
             raise
@@ -321,22 +330,42 @@ def index_shards(
     }
 
 
-def build_index(
+@dataclass
+class IndexPlan:
+    """What `build_index` will do: the shards, and which of them to index anew."""
+
+    output: Path
+    bundle: Path
+    config: SearchConfig
+    mirrors: Path | None
+    shards: tuple[Shard, ...]
+    filled: tuple[Shard, ...]  # the shards with pages (a hash may leave one empty)
+    digests: dict[int, str]
+    taken_over: dict[int, IndexSummary]  # hard-linked from the last good build
+    to_index: tuple[Shard, ...]
+    mirrored: set[int] = field(default_factory=set)  # shards whose mirror is ready
+
+    def mirror_first(self, count: int) -> None:
+        """Mirror the pages of the first `count` shards to index (where Pagefind reads)."""
+        if self.mirrors is not None:
+            for shard in self.to_index[:count]:
+                mirror_pages(self.output, shard.pages, self.mirrors / shard.folder)
+                self.mirrored.add(shard.number)
+
+
+def plan_index(
     output: Path,
     pages: Iterable[str],
     config: SearchConfig,
     previous: Path | None = None,
     mirrors: Path | None = None,
     writes: PageWrites | None = None,
-) -> SiteIndex:
-    """Index the content `pages` of `output` into `output/<bundle_dir>/`, shard by shard.
+) -> IndexPlan:
+    """Plan the index of `output` and take over the shards that did not change.
 
     `previous` is the last good build's output folder: a shard that its
     `shards.json` lists with the same digest, and whose pages are all unchanged
-    since, is hard-linked from there instead of indexed again; the others are
-    indexed by `index_shards`, several at a time. `mirrors` is where
-    the shards' page folders (`mirror_pages`) are kept between builds; without it
-    they are made inside the bundle folder and removed.
+    since, is hard-linked from there instead of indexed again.
     """
     bundle = output / config.bundle_dir
     previous_bundle = previous / config.bundle_dir if previous is not None else None
@@ -349,11 +378,11 @@ def build_index(
         if (writes is not None and name in writes.written) or (output / name).is_file()
     ]
     shards = plan_shards(present, config.shard_pages)
-    filled = [shard for shard in shards if shard.pages]  # a hash may leave one empty
+    filled = tuple(shard for shard in shards if shard.pages)
     digests = {shard.number: shard_digest(shard, len(shards), config) for shard in filled}
     before = _previous_digests(previous_bundle)
-    summaries: dict[int, IndexSummary] = {}
-    reused, to_index = [], []
+    taken_over: dict[int, IndexSummary] = {}
+    to_index = []
     for shard in filled:
         if (
             previous is not None
@@ -363,20 +392,49 @@ def build_index(
             and (summary := _take_over(previous_bundle / shard.folder, bundle / shard.folder))
             is not None
         ):
-            summaries[shard.number] = summary
-            reused.append(shard.number)
+            taken_over[shard.number] = summary
         else:
             to_index.append(shard)
-    summaries.update(index_shards(output, to_index, bundle, config, mirrors))
+    return IndexPlan(
+        output, bundle, config, mirrors, shards, filled, digests, taken_over, tuple(to_index)
+    )
+
+
+def run_plan(plan: IndexPlan) -> SiteIndex:
+    """Index the plan's shards (`index_shards`, several at a time) and list them all."""
+    summaries = dict(plan.taken_over)
+    summaries.update(
+        index_shards(
+            plan.output, plan.to_index, plan.bundle, plan.config, plan.mirrors, plan.mirrored
+        )
+    )
     listed = [
         {"path": f"{shard.folder}/", "pages": summaries[shard.number].pages,
-         "digest": digests[shard.number]}
-        for shard in filled
+         "digest": plan.digests[shard.number]}
+        for shard in plan.filled
     ]  # fmt: skip
     indexed = sum(summary.pages for summary in summaries.values())
     languages = {lang for summary in summaries.values() for lang in summary.languages}
     if not listed:
         raise SearchIndexError("no content page to index")
     manifest = {"format": SHARDS_FORMAT, "pagefind": pagefind_version(), "shards": listed}
-    (bundle / SHARDS_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    return SiteIndex(shards, indexed, tuple(sorted(languages)), tuple(reused))
+    (plan.bundle / SHARDS_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    return SiteIndex(plan.shards, indexed, tuple(sorted(languages)), tuple(sorted(plan.taken_over)))
+
+
+def build_index(
+    output: Path,
+    pages: Iterable[str],
+    config: SearchConfig,
+    previous: Path | None = None,
+    mirrors: Path | None = None,
+    writes: PageWrites | None = None,
+) -> SiteIndex:
+    """Index the content `pages` of `output` into `output/<bundle_dir>/`, shard by shard.
+
+    `plan_index` takes over the shards that did not change since `previous`, the
+    last good build; `run_plan` indexes the others. `mirrors` is where the shards'
+    page folders (`mirror_pages`) are kept between builds; without it they are
+    made inside the bundle folder and removed.
+    """
+    return run_plan(plan_index(output, pages, config, previous, mirrors, writes))
