@@ -303,6 +303,9 @@ class Session:
     # One Category, Tag or Author object per (class, name, slug) for this build's settings
     wrappers: dict[tuple[type, str, str], URLWrapper] = field(default_factory=dict)
     frozen: bool = False  # objects alive after loading are exempt from the collector
+    pending: set[str] = field(default_factory=set)  # files the workers are still reading
+    _pool: Any = None  # the parallel read's workers, while it lasts
+    _results: Any = None  # their results, in the order of `pending`'s paths
 
     def thaw(self) -> None:
         """Let the collector see the objects frozen at `load` again."""
@@ -355,6 +358,7 @@ class Session:
         stored = self.stored.get(relative)
         if (
             relative not in self.prefetched
+            and relative not in self.pending
             and stored is not None
             and stored.stamp
             and stored.stamp == stamp_of(source_path)
@@ -371,6 +375,10 @@ class Session:
             self.dirty.add(shard_of(relative))
         if entry is None and not self.prefetch_done:
             self.prefetch(reader)
+        if entry is None and relative in self.pending:
+            self._receive(relative)
+            if not self.pending:
+                self.finish()
             entry = self.lookup(relative, digest)
         if entry is None:
             entry = compute(reader, source_path, relative, data)
@@ -381,7 +389,13 @@ class Session:
         return entry
 
     def prefetch(self, reader: PortalMarkdownReader) -> None:
-        """Read every uncached content file in parallel, once per build."""
+        """Start reading every uncached content file in parallel, once per build.
+
+        A pool of forked workers reads them in the order of their paths (the order
+        in which Pelican asks for them, `speedups` sorts it), and `read` takes each
+        result as it comes: Pelican makes its articles from the first results while
+        the workers read the rest. `finish` collects whatever nobody asked for.
+        """
         self.prefetch_done = True
         workers = self.options["workers"]
         if workers < 2:
@@ -398,22 +412,53 @@ class Session:
             misses.append((source_path, relative))
         if len(misses) < MIN_PARALLEL:
             return
+        misses.sort(key=lambda miss: miss[1])
         global _worker_reader
         _worker_reader = reader
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, min(64, len(misses) // (workers * 8)))
+        # Workers leave the heap they inherit to the collector's permanent generation.
+        self._pool = context.Pool(workers, initializer=gc.freeze)
+        self._results = self._pool.imap(_work, misses, chunksize=chunk)
+        self.pending = {relative for _path, relative in misses}
+        self.stats["parallel"] += len(misses)
+
+    def _receive(self, until: str | None = None) -> None:
+        """Take the workers' results as they come, up to `until` (None: all of them)."""
         collecting = gc.isenabled()
+        gc.disable()  # the entries coming back hold no cycles (as in `load`)
         try:
-            context = multiprocessing.get_context("fork")
-            chunk = max(1, min(64, len(misses) // (workers * 8)))
-            # Workers leave the heap they inherit to the collector's permanent generation.
-            with context.Pool(workers, initializer=gc.freeze) as pool:
-                gc.disable()  # the entries coming back hold no cycles (as in `load`)
-                for relative, entry in pool.imap_unordered(_work, misses, chunksize=chunk):
-                    self.prefetched[relative] = entry
+            while self.pending and (until is None or until in self.pending):
+                relative, entry = next(self._results)
+                self.pending.discard(relative)
+                self.prefetched[relative] = entry
         finally:
-            _worker_reader = None
             if collecting:
                 gc.enable()
-        self.stats["parallel"] += len(misses)
+        # They live all build (and so do the articles Pelican made of the earlier
+        # ones): frozen, the collector does not scan them again and again while the
+        # rest come in. Thawed at `save`.
+        gc.freeze()
+        self.frozen = True
+
+    def finish(self, collect: bool = True) -> None:
+        """End the parallel read: every result taken, the workers gone, the heap frozen.
+
+        `collect=False` drops the results nobody took (a build that failed meanwhile).
+        """
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        global _worker_reader
+        try:
+            if collect:
+                self._receive()
+            pool.close()
+            pool.join()
+        finally:
+            pool.terminate()
+            _worker_reader = None
+            self.pending = set()
         gc.freeze()  # the entries live all build: not scanned again (thawed at `save`)
         self.frozen = True
 
@@ -426,6 +471,7 @@ class Session:
 
         Only shards with a new, changed or dropped entry are written again.
         """
+        self.finish(collect=False)  # normally done once every generator had its context
         self.thaw()
         if self.path is None or not self.loaded:
             return
@@ -559,8 +605,11 @@ _session: Session | None = None
 def start(settings: dict[str, Any]) -> Session:
     """Begin a build's session (at `initialized`, once settings are final)."""
     global _session
-    if _session is not None:
-        _session.thaw()  # a previous build in this process that never saved
+    if _session is not None:  # a previous build in this process that never saved
+        if _session._pool is not None:
+            _session._pool.terminate()
+            _session._pool = None
+        _session.thaw()
     _session = Session(settings, performance_settings(settings))
     return _session
 

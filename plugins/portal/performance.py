@@ -118,6 +118,13 @@ def writer_created(pelican: Any) -> type:
     return incremental.use_incremental_writer(pelican)
 
 
+def finish_reading(_generators: Any) -> None:
+    """Every content file is read: end the parallel read (results nobody asked for)."""
+    session = cache.current()
+    if session is not None:
+        session.finish()
+
+
 def save_cache(_pelican: Any) -> None:
     session = cache.current()
     if session is not None:
@@ -136,5 +143,7 @@ def register() -> None:
     # Time each generator; after the last one's output, drop pages a recycled staging
     # tree still holds.
     signals.generator_init.connect(instrument)
+    # The workers reading content files are done once every generator has its context.
+    signals.all_generators_finalized.connect(finish_reading)
     # Keep what was read for the next build (tools/build.py saves it on failures too).
     signals.finalized.connect(save_cache)

@@ -23,6 +23,10 @@ exactly and only changes how it is computed:
   instead of calling abspath twice.
 - Pelican's file-stamp cache stats every content file twice per read even when it
   keeps nothing (`CACHE_CONTENT` off); then it no longer stats.
+- `Generator.get_files` gives a set, read in hash order; here it is read in the
+  order of the paths: the order in which the read cache's workers read them, so that
+  Pelican takes each result as it comes (and a build reads in the same order
+  every time).
 """
 
 from __future__ import annotations
@@ -54,6 +58,18 @@ original_get_relative_source_path = Content.get_relative_source_path
 original_get_static_links = Content.get_static_links
 original_has_valid_save_as = Content._has_valid_save_as
 original_find_empty_alt = readers.find_empty_alt
+original_get_files = generators.Generator.get_files
+
+
+class PathOrderedSet(set):
+    """A set of paths that iterates in sorted order (set operations stay a set's)."""
+
+    def __iter__(self):  # noqa: ANN204 - set's own signature
+        return iter(sorted(set.__iter__(self)))
+
+
+def get_files(self: Any, *args: Any, **kwargs: Any) -> set[str]:
+    return PathOrderedSet(original_get_files(self, *args, **kwargs))
 
 
 class MemberList(list):
@@ -332,3 +348,4 @@ def install() -> None:
     generators.process_translations = process_translations
     readers.get_date = get_date
     generators.ArticlesGenerator._build_period_archives = _build_period_archives
+    generators.Generator.get_files = get_files

@@ -158,14 +158,38 @@ def test_cold_reads_run_in_parallel_workers(site, monkeypatch):
     report.start()
     session = cache.start(settings)
     reader = cache.CachedPortalReader(settings)
-    html = [reader.read(str(content / f"story-{n}.md"))[0] for n in range(12)]
+    # Asked for in any order: each result is taken from the workers as it comes.
+    html = [reader.read(str(content / f"story-{n}.md"))[0] for n in reversed(range(12))]
     assert session.stats["parallel"] == 13  # every file under PATH, read by the pool
     assert session.stats["read"] == 0
     assert len(set(html)) == 1 and "<em>text</em>" in html[0]
+    # story.md was not asked for: once every generator has its context, the rest
+    # is collected and the workers end (performance.finish_reading).
+    session.finish()
+    assert not session.pending and session._pool is None
+    assert "articles/story.md" in session.prefetched
+    assert reader.read(str(site["path"]))[0] and session.stats["read"] == 0
     # The entries that came back live all build: frozen for the collector, until saved.
     assert gc.isenabled() and session.frozen and gc.get_freeze_count() > 0
     session.save()
     assert not session.frozen and gc.get_freeze_count() == 0
+
+
+def test_a_build_that_fails_while_the_workers_read_drops_their_results(site, monkeypatch):
+    content = site["path"].parent
+    for number in range(12):
+        (content / f"story-{number}.md").write_text(
+            ARTICLE.replace("cached-story", f"cached-story-{number}"), encoding="utf-8"
+        )
+    monkeypatch.setattr(cache, "MIN_PARALLEL", 4)
+    settings = {**site["settings"], "PERFORMANCE": {"workers": 2}}
+    report.start()
+    session = cache.start(settings)
+    reader = cache.CachedPortalReader(settings)
+    reader.read(str(content / "story-0.md"))
+    session.save()  # e.g. tools/build.py after a failed build: no wait for the rest
+    assert session._pool is None and not session.pending
+    assert "articles/story-0.md" in session.stored
 
 
 def test_unknown_performance_keys_are_named(caplog):

@@ -240,3 +240,15 @@ def test_empty_alt_warnings_match_pelicans(caplog, html):
     speedups.original_find_empty_alt(html, f"pelicans/{html}.md")
     assert mine == caplog.text.replace("pelicans/", "mine/")
     assert ("Empty alt attribute" in mine) == ('alt=""' in html)
+
+
+def test_content_files_are_listed_as_pelican_lists_them_in_path_order(settings, tmp_path):
+    for name in ("b/2.md", "a/9.md", "a-z/1.md", "a/10.md", "c.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    generator = object.__new__(ArticlesGenerator)  # no plugin hooks: only what listing uses
+    generator.path, generator.settings = str(tmp_path), settings
+    files = generator.get_files([""], extensions=("md",))
+    stock = speedups.original_get_files(generator, [""], extensions=("md",))
+    assert files == stock and isinstance(files | set(), set)
+    assert list(files) == sorted(stock)  # the order the read cache's workers read them in
