@@ -10,7 +10,10 @@ nothing (Markdown then moves on to the next pattern from the start of the text),
 the output is the same as Markdown's own. Patterns whose first characters cannot be
 read off the expression are always tried. Likewise the block processors that search
 every block (headings, rules, quotes, link references) answer "no" at once for a
-block without the character their expression needs (`#`, `>`, `]:`, …).
+block without the character their expression needs (`#`, `>`, `]:`, …). And the
+table-of-contents extension looks for its `[TOC]` marker only in a document that
+has an element whose whole text is the marker (its own walk over the tree is a
+generator and a text join per element).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown import Markdown, blockprocessors, util
+from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor as PatternProcessor
 from markdown.treeprocessors import InlineProcessor
 
@@ -193,6 +197,25 @@ def _prefilter_block_processor(processor: Any) -> None:
         processor.run = run
 
 
+def _prefilter_toc_marker(processor: TocTreeprocessor) -> None:
+    """Replace the `[TOC]` marker only where an element could be it.
+
+    `replace_marker` replaces an element whose text, stripped, is the marker and that
+    has no children; when no element of the document is such, it changes nothing.
+    """
+    replace_marker = processor.replace_marker
+
+    def replace_where_present(root: Any, elem: Any) -> None:
+        marker = processor.marker
+        for element in root.iter():
+            text = element.text
+            if text and marker in text and text.strip() == marker and len(element) == 0:
+                replace_marker(root, elem)
+                return
+
+    processor.replace_marker = replace_where_present
+
+
 def install(md: Markdown) -> Markdown:
     """Give `md` the prefiltered inline pass (same priority) and block-processor tests."""
     current = md.treeprocessors["inline"]
@@ -205,4 +228,9 @@ def install(md: Markdown) -> Markdown:
         if type(processor) in _BLOCK_NEEDS and not getattr(processor, "_prefiltered", False):
             _prefilter_block_processor(processor)
             processor._prefiltered = True
+    if "toc" in md.treeprocessors:
+        toc = md.treeprocessors["toc"]
+        if type(toc) is TocTreeprocessor and not getattr(toc, "_prefiltered", False):
+            _prefilter_toc_marker(toc)
+            toc._prefiltered = True
     return md

@@ -38,6 +38,8 @@ SAMPLES = [
     'A [ref] and [other][].\n[ref]: /r "Title"\n  [other]: <https://o.example>\n\nx]: y',
     "Text ]: not a reference and [a]:b and [c] : d",
     "Unicode: Wrocław — “quotes” … and emoji \u2603 with *em*.",
+    "## Contents\n\n[TOC]\n\n## One\n\nText [TOC] mid-line.\n\n### Two *em*\n\n## One",
+    "- [TOC]\n- item\n\n> [TOC]\n\n    [TOC] in code\n\n# [TOC]",
     "",
 ]
 
