@@ -60,11 +60,9 @@ _HANDLER_ATTRIBUTE = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 _JS_URL_SOURCE = re.compile(r"""(?:\(|=\s*["']?)\s*(?:javascript|vbscript|data):""", re.IGNORECASE)
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b")
 # Quick tests before the slower searches above, which cannot match without them:
-# a javascript:, vbscript: or data: URL holds "t:" or "a:"; a style, "style" in any
-# case (IGNORECASE also matches "\u017f", the long s, for "s").
-_URL_SCHEME_END = re.compile(r"[tTaA]:")
+# a javascript:, vbscript: or data: URL holds "t:" or "a:" in lower case; a style,
+# "style" in any case (IGNORECASE also matches "\u017f", the long s, for "s").
 _STYLE_WORD = re.compile("[sS\u017f][tT][yY][lL][eE]")
-_IFRAME_WORD = re.compile("<iframe", re.IGNORECASE)  # after the plain "in" test, any case
 
 
 def _line_of(html: str, position: int, body_line: int) -> int:
@@ -82,9 +80,12 @@ def sanitize_html(
     """
     iframe_hosts = set(settings.get("PORTAL", {}).get("iframe_hosts", ()))
     problems: list[Problem] = []
-    has_style = _STYLE_WORD.search(html) is not None
-    if has_style:
+    if _STYLE_WORD.search(html) is not None:
         html = _ALIGN.sub(lambda m: f'<{m[1]}{m[2]} class="portal-align-{m[3].lower()}"', html)
+    # Quick tests before the slower searches, which cannot match without them.
+    has_style = _STYLE_WORD.search(html) is not None  # any left besides the alignments
+    lowered = html.lower()  # maps only "T" to "t", "A" to "a" and ASCII "IFRAME" to "iframe"
+    has_iframe = "<iframe" in lowered
 
     def found(
         match: re.Match[str] | None,
@@ -109,7 +110,7 @@ def sanitize_html(
         in_source=_HANDLER_ATTRIBUTE,
     )
     found(
-        _JS_URL.search(html) if _URL_SCHEME_END.search(html) else None,
+        _JS_URL.search(html) if "t:" in lowered or "a:" in lowered else None,
         "a javascript:, vbscript: or data: URL was removed",
         in_source=_JS_URL_SOURCE,
     )
@@ -128,7 +129,7 @@ def sanitize_html(
             f"the <{tag}> element is not allowed in content and was removed",
             in_source=re.compile(rf"<{re.escape(tag)}\b", re.IGNORECASE),
         )
-    for match in _IFRAME_SRC.finditer(html):
+    for match in _IFRAME_SRC.finditer(html) if has_iframe else ():
         host = urlsplit(match.group(1)).hostname or ""
         if host not in iframe_hosts:
             found(
@@ -138,7 +139,6 @@ def sanitize_html(
                 in_source=re.compile(re.escape(match.group(1)), re.IGNORECASE),
             )
 
-    has_iframe = "<iframe" in html or _IFRAME_WORD.search(html) is not None
     clean = _cleaner(tuple(sorted(iframe_hosts)) if has_iframe else None).clean(html)
     return clean, problems
 
