@@ -9,8 +9,9 @@ holds none, the try cannot match and is skipped. A try that cannot match changes
 nothing (Markdown then moves on to the next pattern from the start of the text), so
 the output is the same as Markdown's own. Patterns whose first characters cannot be
 read off the expression are always tried. Likewise the block processors that search
-every block (headings, rules, quotes, link references) answer "no" at once for a
-block without the character their expression needs (`#`, `>`, `]:`, …). And the
+every block (headings, rules, quotes, link references, and `extra`'s definitions,
+tables, abbreviations and footnotes) answer "no" at once for a block without the
+character their expression needs (`#`, `>`, `]:`, `|`, …). And the
 table-of-contents extension looks for its `[TOC]` marker only in a document that
 has an element whose whole text is the marker (its own walk over the tree is a
 generator and a text join per element).
@@ -25,6 +26,10 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown import Markdown, blockprocessors, util
+from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor as PatternProcessor
 from markdown.treeprocessors import InlineProcessor
@@ -169,6 +174,12 @@ _BLOCK_NEEDS: dict[type, tuple[str, tuple[str, ...]]] = {
     blockprocessors.HRProcessor: ("test", ("-", "_", "*")),
     blockprocessors.BlockQuoteProcessor: ("test", (">",)),
     blockprocessors.ReferenceProcessor: ("run", ("]:",)),
+    # `extra`'s: a definition needs ":", a table row "|" (its test keeps nothing of a
+    # block that is no table), an abbreviation "*[", a footnote definition "[^".
+    DefListProcessor: ("test", (":",)),
+    TableProcessor: ("test", ("|",)),
+    AbbrBlockprocessor: ("run", ("*[",)),
+    FootnoteBlockProcessor: ("run", ("[^",)),
 }
 
 

@@ -40,6 +40,10 @@ SAMPLES = [
     "Unicode: Wrocław — “quotes” … and emoji \u2603 with *em*.",
     "## Contents\n\n[TOC]\n\n## One\n\nText [TOC] mid-line.\n\n### Two *em*\n\n## One",
     "- [TOC]\n- item\n\n> [TOC]\n\n    [TOC] in code\n\n# [TOC]",
+    "Term\n:   Definition\n\nAt 10:30: a colon : here\n\nApple\n: Pomaceous fruit",
+    "| a | b |\n|---|--:|\n| 1 | 2 |\n\nx | y\n--|--\n1 | 2\n\nno | table\n\n|\n|",
+    "The HTML spec.\n\n*[HTML]: Hyper Text Markup Language\n\n*[not abbr] text",
+    "Text[^1] and more[^n].\n\n[^1]: First note.\n[^n]: Second\n    continued.\n\n[^x] no",
     "",
 ]
 
