@@ -27,6 +27,7 @@ import pickle
 import re
 import sys
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -420,6 +421,7 @@ class Session:
         # Workers leave the heap they inherit to the collector's permanent generation.
         self._pool = context.Pool(workers, initializer=gc.freeze)
         self._results = self._pool.imap(_work, misses, chunksize=chunk)
+        _read_ahead([path for path, _relative in misses])  # after forking: no thread to copy
         self.pending = {relative for _path, relative in misses}
         self.stats["parallel"] += len(misses)
 
@@ -485,6 +487,34 @@ class Session:
                 self.loaded_keys[shard] = frozenset(entries)
         _legacy_file(self.settings).unlink(missing_ok=True)  # one file before version 3
         self.stored, self.dirty = keep, set()
+
+
+def _read_ahead(paths: list[str]) -> None:
+    """Ask the kernel to load `paths` into the page cache now, in the order given.
+
+    Content files a build reads once are often no longer cached (or evicted since
+    the last build); told in advance, the kernel reads them concurrently while the
+    workers convert the first ones, instead of each worker waiting for each file.
+    A thread of its own issues the hints (each call waits for nothing).
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+
+    def hint() -> None:
+        for path in paths:
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+    threading.Thread(target=hint, name="portal-read-ahead", daemon=True).start()
 
 
 def shard_of(relative: str) -> int:
