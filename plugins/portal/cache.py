@@ -489,7 +489,7 @@ class Session:
         self.stored, self.dirty = keep, set()
 
 
-def _read_ahead(paths: list[str]) -> None:
+def _read_ahead(paths: list[str]) -> threading.Thread | None:
     """Ask the kernel to load `paths` into the page cache now, in the order given.
 
     Content files a build reads once are often no longer cached (or evicted since
@@ -499,7 +499,7 @@ def _read_ahead(paths: list[str]) -> None:
     """
     advise = getattr(os, "posix_fadvise", None)
     if advise is None:
-        return
+        return None
 
     def hint() -> None:
         for path in paths:
@@ -514,7 +514,9 @@ def _read_ahead(paths: list[str]) -> None:
             finally:
                 os.close(fd)
 
-    threading.Thread(target=hint, name="portal-read-ahead", daemon=True).start()
+    thread = threading.Thread(target=hint, name="portal-read-ahead", daemon=True)
+    thread.start()
+    return thread
 
 
 def shard_of(relative: str) -> int:

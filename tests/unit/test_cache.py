@@ -289,3 +289,13 @@ def test_content_files_lists_what_a_reader_would_read(site):
         (str(content / "articles" / "story.md"), "articles/story.md"),
         (str(content / "articles" / "2009" / "a.md"), "articles/2009/a.md"),
     ]
+
+
+def test_read_ahead_hints_every_file_and_skips_missing_ones(tmp_path):
+    present = tmp_path / "a.md"
+    present.write_text("Title: A\n\nText.\n", encoding="utf-8")
+    thread = cache._read_ahead([str(tmp_path / "gone.md"), str(present)])
+    if thread is not None:  # posix_fadvise exists (Linux): a thread issues the hints
+        thread.join(5)
+        assert not thread.is_alive()
+    assert present.read_text(encoding="utf-8").startswith("Title: A")
