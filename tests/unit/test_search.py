@@ -266,7 +266,7 @@ def test_a_shard_mirror_is_kept_in_step_with_the_output(tmp_path: Path):
 def fake_pagefind(monkeypatch, run):
     """Replace Pagefind by `run(site, bundle)`; a bundle with one page per mirrored file."""
 
-    def fake(site: Path, bundle: Path, _config) -> IndexSummary:
+    def fake(site: Path, bundle: Path, _config, _cpu=None) -> IndexSummary:
         run(site, bundle)
         bundle.mkdir(parents=True)
         (bundle / "pagefind.js").write_text("", encoding="utf-8")
@@ -341,3 +341,43 @@ def test_after_a_failing_shard_no_other_starts_and_its_error_is_raised(
         build_index(tmp_path / "out", list(pages), config)
     assert started == [".site-shard-0"]
     assert not (tmp_path / "out/pagefind" / SHARDS_FILE).exists()
+
+
+def test_concurrent_runs_get_a_cpu_each_when_there_is_one_for_each(monkeypatch):
+    from search import pagefind
+
+    monkeypatch.setattr(pagefind.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(pagefind.shutil, "which", lambda name: f"/usr/bin/{name}")
+    assert pagefind.pinned_cpus(2) == [0, 1]
+    assert pagefind.pinned_cpus(1) is None  # one run: Pagefind may use every CPU
+    assert pagefind.pinned_cpus(4) is None  # more runs than CPUs: left to the scheduler
+    config = read_config(settings())
+    command = pagefind.pagefind_command(Path("site"), Path("bundle"), config, cpu=1)
+    assert command[:3] == ["taskset", "--cpu-list", "1"]
+    monkeypatch.setattr(pagefind.shutil, "which", lambda _name: None)
+    assert pagefind.pinned_cpus(2) is None  # no taskset: not pinned
+
+
+def test_pinned_runs_index_every_shard_with_the_cpus_they_were_given(tmp_path: Path, monkeypatch):
+    from search import pagefind
+
+    pages = {f"p{n}/index.html": content_page(f"Page {n}") for n in range(6)}
+    used: list[int | None] = []
+    lock = threading.Lock()
+
+    def fake(site: Path, bundle: Path, _config, cpu=None) -> IndexSummary:
+        with lock:
+            used.append(cpu)
+        bundle.mkdir(parents=True)
+        (bundle / "pagefind.js").write_text("", encoding="utf-8")
+        return IndexSummary(bundle, len(list(site.rglob("*.html"))), ("en",))
+
+    monkeypatch.setattr(pagefind, "run_pagefind", fake)
+    monkeypatch.setattr(pagefind, "pinned_cpus", lambda jobs: [5, 7][:jobs])
+    output = tmp_path / "out"
+    for name, text in pages.items():
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text(text, encoding="utf-8")
+    config = read_config(settings(SEARCH={"shard_pages": 2, "jobs": 2}))
+    index = build_index(output, list(pages), config)
+    assert index.pages == 6 and set(used) <= {5, 7} and len(used) == 3
