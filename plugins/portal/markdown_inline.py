@@ -14,7 +14,10 @@ tables, abbreviations and footnotes) answer "no" at once for a block without the
 character their expression needs (`#`, `>`, `]:`, `|`, …). And the
 table-of-contents extension looks for its `[TOC]` marker only in a document that
 has an element whose whole text is the marker (its own walk over the tree is a
-generator and a text join per element).
+generator and a text join per element). Finally, the passes over the whole text
+that `extra` adds skip a document that lacks what they look for: fenced code
+"```" or "~~~", raw HTML "<" or "&", attribute lists "{" (a probe after
+Markdown's whitespace normalisation keeps the document's text for them).
 """
 
 from __future__ import annotations
@@ -27,11 +30,15 @@ from typing import Any
 
 from markdown import Markdown, blockprocessors, util
 from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.md_in_html import HtmlBlockPreprocessor
 from markdown.extensions.tables import TableProcessor
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.inlinepatterns import InlineProcessor as PatternProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor
 
 _ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
@@ -227,6 +234,76 @@ def _prefilter_toc_marker(processor: TocTreeprocessor) -> None:
     processor.replace_marker = replace_where_present
 
 
+class _TextProbe(Preprocessor):
+    """Keeps the document's text (after whitespace normalisation) for the prefilters."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.md._portal_text = "\n".join(lines)  # type: ignore[attr-defined]
+        return lines
+
+
+def _registered(registry: util.Registry, name: str) -> Any:
+    """The item registered as `name`, or None (a Registry has no `get`)."""
+    return registry[name] if name in registry else None  # noqa: SIM401
+
+
+def _text(md: Markdown) -> str | None:
+    return getattr(md, "_portal_text", None)
+
+
+def _prefilter_whole_text_passes(md: Markdown) -> None:
+    """Skip `extra`'s fenced-code, raw-HTML and attribute-list passes that cannot act.
+
+    Each changes nothing in a document without the strings its expressions or parser
+    need: a fence (three backticks or tildes), a tag or reference ("<", "&"), an
+    attribute list ("{"). Their output is then the input as it came.
+    """
+    if "normalize_whitespace" not in md.preprocessors:
+        return
+    priority = next(
+        item.priority for item in md.preprocessors._priority if item.name == "normalize_whitespace"
+    )
+    md.preprocessors.register(_TextProbe(md), "portal_text_probe", priority - 0.5)
+    fenced = _registered(md.preprocessors, "fenced_code_block")
+    if type(fenced) is FencedBlockPreprocessor:
+        run_fenced = fenced.run
+
+        def fenced_run(lines: list[str]) -> list[str]:
+            text = _text(md)
+            if (
+                fenced.checked_for_deps
+                and text is not None
+                and "```" not in text
+                and "~~~" not in text
+            ):
+                return lines
+            return run_fenced(lines)
+
+        fenced.run = fenced_run
+    html_block = _registered(md.preprocessors, "html_block")
+    if type(html_block) is HtmlBlockPreprocessor:
+        run_html = html_block.run
+
+        def html_run(lines: list[str]) -> list[str]:
+            text = _text(md)
+            if text is not None and "<" not in text and "&" not in text:
+                return lines
+            return run_html(lines)
+
+        html_block.run = html_run
+    attr_list = _registered(md.treeprocessors, "attr_list")
+    if type(attr_list) is AttrListTreeprocessor:
+        run_attr_list = attr_list.run
+
+        def attr_list_run(doc: Any) -> None:
+            text = _text(md)
+            if text is not None and "{" not in text:
+                return None
+            return run_attr_list(doc)
+
+        attr_list.run = attr_list_run
+
+
 def install(md: Markdown) -> Markdown:
     """Give `md` the prefiltered inline pass (same priority) and block-processor tests."""
     current = md.treeprocessors["inline"]
@@ -244,4 +321,6 @@ def install(md: Markdown) -> Markdown:
         if type(toc) is TocTreeprocessor and not getattr(toc, "_prefiltered", False):
             _prefilter_toc_marker(toc)
             toc._prefiltered = True
+    if "portal_text_probe" not in md.preprocessors:
+        _prefilter_whole_text_passes(md)
     return md

@@ -44,6 +44,10 @@ SAMPLES = [
     "| a | b |\n|---|--:|\n| 1 | 2 |\n\nx | y\n--|--\n1 | 2\n\nno | table\n\n|\n|",
     "The HTML spec.\n\n*[HTML]: Hyper Text Markup Language\n\n*[not abbr] text",
     "Text[^1] and more[^n].\n\n[^1]: First note.\n[^n]: Second\n    continued.\n\n[^x] no",
+    "```\nplain <code> & {braces}\n```\n\n~~~python\nx = 1\n~~~\n\nNot `` ` `` a fence",
+    "A paragraph.\n{: .lead #intro }\n\n## Heading {#custom-id}\n\n- item {: .x }",
+    '<div markdown="1">*Markdown* inside</div>\n\n<p>raw &amp; ready</p>\n\nA & B',
+    "Tabs\tand\u0002control\u0003 characters ``\u0002` after normalisation",
     "",
 ]
 
