@@ -30,6 +30,7 @@ statistics). The number of shards is `ceil(pages / shard_pages)`; when it change
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -332,7 +333,8 @@ def index_shards(
     `mirrored`: the shards whose pages `mirrors` already holds as they are now.
 
     Each run waits for its Pagefind process in a thread of its own, on a CPU of its
-    own when `pinned_cpus` gives one per run. After a failure no further shard is
+    own when `pinned_cpus` gives one per run (but the last to start, which mostly
+    runs alone, may use them all). After a failure no further shard is
     started; once the running ones have ended, the error of the lowest-numbered
     failed shard is raised.
     """
@@ -343,13 +345,16 @@ def index_shards(
     free_cpus: queue.SimpleQueue[int | None] = queue.SimpleQueue()
     for cpu in pinned_cpus(jobs) or [None] * jobs:
         free_cpus.put(cpu)
+    waiting = itertools.count(len(shards) - 1, -1)  # shards not yet started, after this one
 
     def index(shard: Shard) -> IndexSummary | None:
         if failed.is_set():
             return None  # not started: another shard failed
         cpu = free_cpus.get()  # one per running job: never waits
+        # The last run to start mostly runs alone: every CPU for it.
+        cpu_for_run = None if next(waiting) == 0 else cpu
         try:
-            return _index_shard(output, shard, bundle, config, mirrors, mirrored, cpu)
+            return _index_shard(output, shard, bundle, config, mirrors, mirrored, cpu_for_run)
         except BaseException:
             failed.set()
             raise
