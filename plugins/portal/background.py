@@ -9,8 +9,9 @@ the sitemap, saving the read cache) use the Python process.
 
 A task is a thread: meant for work that waits on a subprocess or on the file
 system, which leave the interpreter free. `wait_all()` (tools/build.py, before it
-removes a failed build's staging folder) ends every task still running, so that
-none writes into a folder being removed.
+removes a failed build's staging folder) asks every task still running to stop
+(its `cancel` callable, if it has one) and waits for it, so that none writes into a
+folder being removed.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ _lock = threading.Lock()
 class Task(Generic[T]):
     """`work()` running in a thread of its own; `result()` waits for it."""
 
-    def __init__(self, name: str, work: Callable[[], T]):
+    def __init__(self, name: str, work: Callable[[], T], cancel: Callable[[], None] | None = None):
         self.name = name
+        self.cancel = cancel  # asks `work` to end early; its result is then not wanted
         self._work = work
         self._value: T | None = None
         self._error: BaseException | None = None
@@ -60,8 +62,8 @@ class Task(Generic[T]):
         return self._value  # type: ignore[return-value]
 
 
-def start(name: str, work: Callable[[], T]) -> Task[T]:
-    task = Task(name, work)
+def start(name: str, work: Callable[[], T], cancel: Callable[[], None] | None = None) -> Task[T]:
+    task = Task(name, work, cancel)
     with _lock:
         _running.append(task)
     task._thread.start()
@@ -69,8 +71,10 @@ def start(name: str, work: Callable[[], T]) -> Task[T]:
 
 
 def wait_all() -> None:
-    """Wait for every task still running (their results and errors are dropped)."""
+    """Stop and wait for every task still running (their results and errors are dropped)."""
     with _lock:
         tasks = list(_running)
     for task in tasks:
+        if task.cancel is not None:
+            task.cancel()
         task.wait()

@@ -41,7 +41,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from pelican import signals
-from portal import background, cache, incremental, report
+from portal import background, cache, incremental, performance, report
 from portal.model import WARNING, Problem
 
 from .config import SearchConfig, read_config
@@ -58,6 +58,7 @@ class _Build:
     content_pages: list[str] | None = None  # output files marked data-pagefind-body
     index: SiteIndex | None = None  # what indexing did in this build
     indexing: background.Task[SiteIndex] | None = None  # started once all pages are written
+    plan: IndexPlan | None = None  # what `indexing` does
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -143,16 +144,21 @@ def start_index(output_path: str) -> None:
     """Start Pagefind as soon as every page is written: beside the other `finalized` steps.
 
     The plan (and the take-over of unchanged shards) is made here, and the pages of
-    the first shards mirrored, so that the thread starts Pagefind at once instead of
-    waiting for the interpreter, which the link checks keep busy meanwhile.
+    the first shard mirrored, so that the thread starts Pagefind at once instead of
+    waiting for the interpreter, which the link checks keep busy meanwhile. Until
+    `index_site` (the last step of `finalized`) one Pagefind runs at a time: the
+    build process needs the other CPU, and its memory peaks, meanwhile.
     """
     config = _build.config
     state = incremental.current()
     if config is None or _build.content_pages is None or state is None:
         return  # not the portal's writer: index_site() indexes at `finalized`
     plan = _plan(Path(output_path), state.settings, state)
-    plan.mirror_first(config.jobs)
-    _build.indexing = background.start("search-index", lambda: run_plan(plan))
+    plan.mirror_first(1)  # one run until `finalized`, which the build process is busy with
+    _build.plan = plan
+    _build.indexing = background.start(
+        "search-index", lambda: run_plan(plan), cancel=plan.cancelled.set
+    )
 
 
 def _plan(output: Path, settings: dict[str, Any], state: Any) -> IndexPlan:
@@ -178,7 +184,9 @@ def index_site(pelican: Any) -> None:
     build = report.current()
     task, _build.indexing = _build.indexing, None
     try:
-        if task is not None:  # started by start_index()
+        if task is not None and _build.plan is not None:  # started by start_index()
+            performance.release_memory()  # what finalized's other steps freed
+            _build.plan.all_jobs.set()  # their CPU and memory are free now
             index = task.result()
         else:
             state = incremental.current()

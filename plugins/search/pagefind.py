@@ -18,8 +18,12 @@ complete Pagefind bundle in `/pagefind/shard-<n>/`, listed in
   editing one article re-indexes one shard, not the site.
 
 Shards are indexed concurrently, up to `SEARCH["jobs"]` Pagefind processes at a
-time (one per CPU by default; each holds one shard's index); `shards.json` lists
-them in shard order whatever order they finish in.
+time (one per CPU by default; each holds one shard's index, and runs on a CPU of
+its own); `shards.json` lists them in shard order whatever order they finish in.
+A plan started beside the build (`search.start_index`) runs one Pagefind at a
+time until the build process is done with `finalized` (`IndexPlan.all_jobs`), so
+that the two do not add their peaks of memory, and starts no further shard once
+it is cancelled (`IndexPlan.cancelled`: the build failed).
 
 A page's shard comes from a hash of its file name, so adding or deleting a page
 changes one shard, and the shards are alike (Pagefind ranks with per-index word
@@ -30,17 +34,15 @@ statistics). The number of shards is `ceil(pages / shard_pages)`; when it change
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 import os
-import queue
 import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Container, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -327,10 +329,15 @@ def index_shards(
     config: SearchConfig,
     mirrors: Path | None = None,
     mirrored: Container[int] = (),
+    all_jobs: threading.Event | None = None,
+    cancelled: threading.Event | None = None,
 ) -> dict[int, IndexSummary]:
     """Index `shards` (shard number → summary), up to `config.jobs` Pagefind runs at a time.
 
     `mirrored`: the shards whose pages `mirrors` already holds as they are now.
+    `all_jobs`: while not set, one run at a time (the build process is still busy
+    beside it: its CPU and memory are not free yet); then up to `config.jobs`.
+    `cancelled`: once set, no further shard is started (the build failed).
 
     Each run waits for its Pagefind process in a thread of its own, on a CPU of its
     own when `pinned_cpus` gives one per run (but the last to start, which mostly
@@ -340,35 +347,34 @@ def index_shards(
     """
     if not shards:
         return {}
-    failed = threading.Event()
     jobs = min(config.jobs, len(shards))
-    free_cpus: queue.SimpleQueue[int | None] = queue.SimpleQueue()
-    for cpu in pinned_cpus(jobs) or [None] * jobs:
-        free_cpus.put(cpu)
-    waiting = itertools.count(len(shards) - 1, -1)  # shards not yet started, after this one
-
-    def index(shard: Shard) -> IndexSummary | None:
-        if failed.is_set():
-            return None  # not started: another shard failed
-        cpu = free_cpus.get()  # one per running job: never waits
-        # The last run to start mostly runs alone: every CPU for it.
-        cpu_for_run = None if next(waiting) == 0 else cpu
-        try:
-            return _index_shard(output, shard, bundle, config, mirrors, mirrored, cpu_for_run)
-        except BaseException:
-            failed.set()
-            raise
-        finally:
-            free_cpus.put(cpu)
-
+    free_cpus = list(pinned_cpus(jobs) or [None] * jobs)
+    waiting = list(shards)
+    runs: dict[int, Future[IndexSummary]] = {}
+    running: dict[Future[IndexSummary], int | None] = {}  # each run and its CPU
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        runs = {shard.number: pool.submit(index, shard) for shard in shards}
+        while waiting or running:
+            failed = any(run.done() and run.exception() for run in runs.values())
+            failed = failed or (cancelled is not None and cancelled.is_set())
+            limit = jobs if all_jobs is None or all_jobs.is_set() else 1
+            while waiting and not failed and len(running) < limit:
+                shard, cpu = waiting.pop(0), free_cpus.pop(0)
+                # The last run to start mostly runs alone: every CPU for it.
+                pin = cpu if waiting else None
+                run = pool.submit(
+                    _index_shard, output, shard, bundle, config, mirrors, mirrored, pin
+                )
+                runs[shard.number], running[run] = run, cpu
+            if failed:
+                waiting.clear()  # no further shard is started
+            if running:
+                done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                for run in done:
+                    free_cpus.append(running.pop(run))
     for _number, run in sorted(runs.items()):
         if (error := run.exception()) is not None:
             raise error
-    return {
-        number: summary for number, run in runs.items() if (summary := run.result()) is not None
-    }
+    return {number: run.result() for number, run in runs.items()}
 
 
 @dataclass
@@ -385,6 +391,9 @@ class IndexPlan:
     taken_over: dict[int, IndexSummary]  # hard-linked from the last good build
     to_index: tuple[Shard, ...]
     mirrored: set[int] = field(default_factory=set)  # shards whose mirror is ready
+    # Set: as many Pagefind runs at a time as `config.jobs`; until then, one.
+    all_jobs: threading.Event = field(default_factory=threading.Event)
+    cancelled: threading.Event = field(default_factory=threading.Event)  # start no more
 
     def mirror_first(self, count: int) -> None:
         """Mirror the pages of the first `count` shards to index (where Pagefind reads)."""
@@ -446,9 +455,18 @@ def run_plan(plan: IndexPlan) -> SiteIndex:
     summaries = dict(plan.taken_over)
     summaries.update(
         index_shards(
-            plan.output, plan.to_index, plan.bundle, plan.config, plan.mirrors, plan.mirrored
+            plan.output,
+            plan.to_index,
+            plan.bundle,
+            plan.config,
+            plan.mirrors,
+            plan.mirrored,
+            plan.all_jobs,
+            plan.cancelled,
         )
     )
+    if plan.cancelled.is_set():
+        raise SearchIndexError("cancelled: the build failed meanwhile")
     listed = [
         {"path": f"{shard.folder}/", "pages": summaries[shard.number].pages,
          "digest": plan.digests[shard.number]}
@@ -478,4 +496,6 @@ def build_index(
     page folders (`mirror_pages`) are kept between builds; without it they are
     made inside the bundle folder and removed.
     """
-    return run_plan(plan_index(output, pages, config, previous, mirrors, writes))
+    plan = plan_index(output, pages, config, previous, mirrors, writes)
+    plan.all_jobs.set()  # nothing else runs meanwhile
+    return run_plan(plan)

@@ -382,3 +382,72 @@ def test_pinned_runs_index_every_shard_with_the_cpus_they_were_given(tmp_path: P
     index = build_index(output, list(pages), config)
     assert index.pages == 6 and len(used) == 3
     assert used.count(None) == 1 and set(used) <= {5, 7, None}  # the last to start: unpinned
+
+
+def _counting_pagefind(monkeypatch, gate: threading.Event | None = None):
+    """A fake Pagefind that records how many runs were at work at once."""
+    from search import pagefind
+
+    state = {"now": 0, "most": 0, "runs": 0}
+    lock = threading.Lock()
+
+    def fake(site: Path, bundle: Path, _config, _cpu=None) -> IndexSummary:
+        with lock:
+            state["now"] += 1
+            state["runs"] += 1
+            state["most"] = max(state["most"], state["now"])
+        if gate is not None:
+            gate.wait(5)
+        with lock:
+            state["now"] -= 1
+        bundle.mkdir(parents=True)
+        (bundle / "pagefind.js").write_text("", encoding="utf-8")
+        return IndexSummary(bundle, len(list(site.rglob("*.html"))), ("en",))
+
+    monkeypatch.setattr(pagefind, "run_pagefind", fake)
+    return state
+
+
+def _plan_of(tmp_path: Path, pages: int, jobs: int):
+    from search.pagefind import plan_index
+
+    output = tmp_path / "out"
+    names = [f"p{n}/index.html" for n in range(pages)]
+    for name in names:
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text(content_page(name), encoding="utf-8")
+    config = read_config(settings(SEARCH={"shard_pages": 1, "jobs": jobs}))
+    return plan_index(output, names, config)
+
+
+def test_one_run_at_a_time_until_all_jobs_are_allowed(tmp_path: Path, monkeypatch):
+    from search.pagefind import run_plan
+
+    state = _counting_pagefind(monkeypatch)
+    plan = _plan_of(tmp_path, 4, jobs=2)
+    index = run_plan(plan)  # all_jobs never set: the build process kept the other CPU
+    assert index.pages == 4 and state["most"] == 1
+
+
+def test_all_jobs_run_at_once_when_allowed(tmp_path: Path, monkeypatch):
+    from search.pagefind import run_plan
+
+    gate = threading.Event()
+    state = _counting_pagefind(monkeypatch, gate)
+    plan = _plan_of(tmp_path, 4, jobs=2)
+    plan.all_jobs.set()
+    threading.Timer(1.0, gate.set).start()  # both runs must have started by then
+    assert run_plan(plan).pages == 4 and state["most"] == 2
+
+
+def test_a_cancelled_index_starts_no_further_run(tmp_path: Path, monkeypatch):
+    from search.pagefind import run_plan
+
+    gate = threading.Event()
+    state = _counting_pagefind(monkeypatch, gate)
+    plan = _plan_of(tmp_path, 4, jobs=2)
+    plan.cancelled.set()  # the build failed: what runs may end, nothing new starts
+    gate.set()
+    with pytest.raises(SearchIndexError, match="cancelled"):
+        run_plan(plan)
+    assert state["runs"] == 0
