@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "plugins") not in sys.path:
-    sys.path.insert(0, str(ROOT / "plugins"))
+for _path in (ROOT, ROOT / "plugins"):  # `python tools/corpus.py` too, not only `-m`
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 from portal.slugs import slugify  # noqa: E402
 
