@@ -147,7 +147,8 @@ def test_errors_are_not_cached(site):
     assert report.current().files["articles/story.md"] == report.REJECTED
 
 
-def test_cold_reads_run_in_parallel_workers(site, monkeypatch):
+def _parallel_session(site, monkeypatch) -> tuple[Path, cache.Session, cache.CachedPortalReader]:
+    """Twelve more stories and a session whose cold reads go to two workers."""
     content = site["path"].parent
     for number in range(12):
         (content / f"story-{number}.md").write_text(
@@ -157,7 +158,11 @@ def test_cold_reads_run_in_parallel_workers(site, monkeypatch):
     settings = {**site["settings"], "PERFORMANCE": {"workers": 2}}
     report.start()
     session = cache.start(settings)
-    reader = cache.CachedPortalReader(settings)
+    return content, session, cache.CachedPortalReader(settings)
+
+
+def test_cold_reads_run_in_parallel_workers(site, monkeypatch):
+    content, session, reader = _parallel_session(site, monkeypatch)
     # Asked for in any order: each result is taken from the workers as it comes.
     html = [reader.read(str(content / f"story-{n}.md"))[0] for n in reversed(range(12))]
     assert session.stats["parallel"] == 13  # every file under PATH, read by the pool
@@ -176,16 +181,7 @@ def test_cold_reads_run_in_parallel_workers(site, monkeypatch):
 
 
 def test_a_build_that_fails_while_the_workers_read_drops_their_results(site, monkeypatch):
-    content = site["path"].parent
-    for number in range(12):
-        (content / f"story-{number}.md").write_text(
-            ARTICLE.replace("cached-story", f"cached-story-{number}"), encoding="utf-8"
-        )
-    monkeypatch.setattr(cache, "MIN_PARALLEL", 4)
-    settings = {**site["settings"], "PERFORMANCE": {"workers": 2}}
-    report.start()
-    session = cache.start(settings)
-    reader = cache.CachedPortalReader(settings)
+    content, session, reader = _parallel_session(site, monkeypatch)
     reader.read(str(content / "story-0.md"))
     session.save()  # e.g. tools/build.py after a failed build: no wait for the rest
     assert session._pool is None and not session.pending
