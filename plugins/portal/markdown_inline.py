@@ -251,6 +251,24 @@ def _text(md: Markdown) -> str | None:
     return getattr(md, "_portal_text", None)
 
 
+def _skip_when(md: Markdown, processor: Any, cannot_act: Callable[[str], bool]) -> None:
+    """Make `processor.run` return its input unchanged when `cannot_act(document text)`.
+
+    A preprocessor returns the lines it was given; a treeprocessor changes the tree
+    in place and returns None.
+    """
+    run = processor.run
+    unchanged = isinstance(processor, Preprocessor)
+
+    def prefiltered_run(given: Any) -> Any:
+        text = _text(md)
+        if text is not None and cannot_act(text):
+            return given if unchanged else None
+        return run(given)
+
+    processor.run = prefiltered_run
+
+
 def _prefilter_whole_text_passes(md: Markdown) -> None:
     """Skip `extra`'s fenced-code, raw-HTML and attribute-list passes that cannot act.
 
@@ -266,42 +284,18 @@ def _prefilter_whole_text_passes(md: Markdown) -> None:
     md.preprocessors.register(_TextProbe(md), "portal_text_probe", priority - 0.5)
     fenced = _registered(md.preprocessors, "fenced_code_block")
     if type(fenced) is FencedBlockPreprocessor:
-        run_fenced = fenced.run
-
-        def fenced_run(lines: list[str]) -> list[str]:
-            text = _text(md)
-            if (
-                fenced.checked_for_deps
-                and text is not None
-                and "```" not in text
-                and "~~~" not in text
-            ):
-                return lines
-            return run_fenced(lines)
-
-        fenced.run = fenced_run
+        # Its first run also looks up the extensions it works with: let that happen.
+        _skip_when(
+            md,
+            fenced,
+            lambda text: fenced.checked_for_deps and "```" not in text and "~~~" not in text,
+        )
     html_block = _registered(md.preprocessors, "html_block")
     if type(html_block) is HtmlBlockPreprocessor:
-        run_html = html_block.run
-
-        def html_run(lines: list[str]) -> list[str]:
-            text = _text(md)
-            if text is not None and "<" not in text and "&" not in text:
-                return lines
-            return run_html(lines)
-
-        html_block.run = html_run
+        _skip_when(md, html_block, lambda text: "<" not in text and "&" not in text)
     attr_list = _registered(md.treeprocessors, "attr_list")
     if type(attr_list) is AttrListTreeprocessor:
-        run_attr_list = attr_list.run
-
-        def attr_list_run(doc: Any) -> None:
-            text = _text(md)
-            if text is not None and "{" not in text:
-                return None
-            return run_attr_list(doc)
-
-        attr_list.run = attr_list_run
+        _skip_when(md, attr_list, lambda text: "{" not in text)
 
 
 def install(md: Markdown) -> Markdown:
