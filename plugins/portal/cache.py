@@ -446,7 +446,8 @@ class Session:
     def finish(self, collect: bool = True) -> None:
         """End the parallel read: every result taken, the workers gone, the heap frozen.
 
-        `collect=False` drops the results nobody took (a build that failed meanwhile).
+        `collect=False` drops the results nobody took (a build that failed meanwhile)
+        and stops the workers without waiting for the files they were still reading.
         """
         pool, self._pool = self._pool, None
         if pool is None:
@@ -455,8 +456,8 @@ class Session:
         try:
             if collect:
                 self._receive()
-            pool.close()
-            pool.join()
+                pool.close()
+                pool.join()
         finally:
             pool.terminate()
             _worker_reader = None
@@ -638,9 +639,7 @@ def start(settings: dict[str, Any]) -> Session:
     """Begin a build's session (at `initialized`, once settings are final)."""
     global _session
     if _session is not None:  # a previous build in this process that never saved
-        if _session._pool is not None:
-            _session._pool.terminate()
-            _session._pool = None
+        _session.finish(collect=False)
         _session.thaw()
     _session = Session(settings, performance_settings(settings))
     return _session
