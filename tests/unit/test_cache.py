@@ -287,11 +287,17 @@ def test_content_files_lists_what_a_reader_would_read(site):
     ]
 
 
-def test_read_ahead_hints_every_file_and_skips_missing_ones(tmp_path):
-    present = tmp_path / "a.md"
-    present.write_text("Title: A\n\nText.\n", encoding="utf-8")
-    thread = cache._read_ahead([str(tmp_path / "gone.md"), str(present)])
-    if thread is not None:  # posix_fadvise exists (Linux): a thread issues the hints
-        thread.join(5)
-        assert not thread.is_alive()
-    assert present.read_text(encoding="utf-8").startswith("Title: A")
+def test_read_ahead_hints_every_file_and_skips_missing_ones(tmp_path, monkeypatch):
+    present = [tmp_path / "a.md", tmp_path / "b.md"]
+    for path in present:
+        path.write_text("Title: A\n\nText.\n", encoding="utf-8")
+    hinted: list[int] = []
+    monkeypatch.setattr(
+        cache.os, "posix_fadvise", lambda fd, _o, _n, _a: hinted.append(fd), raising=False
+    )
+    paths = [str(present[0]), str(tmp_path / "gone.md"), str(present[1])]
+    thread = cache._read_ahead(paths)
+    assert thread is not None
+    thread.join(5)
+    assert not thread.is_alive()
+    assert len(hinted) == 2  # both files that exist, the missing one skipped
