@@ -130,6 +130,23 @@ class _TreeMemory:
         return 0
 
     def sample(self) -> int:
+        """The tree's summed PSS, from one consistent look at it.
+
+        A process forked between reading its parent and reading it would count the
+        pages they share once fully (the parent, read before the fork) and once
+        halved (the child): half the parent again, for a moment that never was. So a
+        sample counts only when the tree is the same processes after the reads as
+        before them; otherwise it is taken again.
+        """
+        for _attempt in range(5):
+            before = self.tree()
+            total = sum(_pss_kb(pid) for pid in before)
+            if self.tree() == before:
+                return total
+        return 0  # the tree kept changing: no sample this time
+
+    def tree(self) -> set[int]:
+        """The process and all its descendants, now."""
         parents: dict[int, int] = {}
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
@@ -147,17 +164,18 @@ class _TreeMemory:
                 if ppid == parent and pid not in tree:
                     tree.add(pid)
                     frontier.append(pid)
-        total = 0
-        for pid in tree:
-            try:
-                with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
-                    for line in fh:
-                        if line.startswith("Pss:"):
-                            total += int(line.split()[1])
-                            break
-            except OSError:
-                continue
-        return total
+        return {pid for pid in tree if pid in parents}
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def measure(

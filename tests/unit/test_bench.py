@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tools import bench
@@ -77,3 +81,36 @@ def test_the_snapshot_holds_the_code_not_caches_or_output(tmp_path: Path):
     assert (project / "theme" / "templates" / "base.html").is_file()
     assert not (project / "output").exists() and not (project / ".cache").exists()
     assert not list(project.rglob("__pycache__"))
+
+
+def test_tree_memory_sums_a_process_and_its_descendants():
+    code = (
+        "import subprocess, sys, time\n"
+        "block = bytearray(40 * 1024 * 1024)\n"  # 40 MB of its own, touched
+        "child = subprocess.Popen([sys.executable, '-c', "
+        "'import time; b = bytearray(30 * 1024 * 1024); time.sleep(30)'])\n"
+        "print('ready', flush=True); time.sleep(30)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    try:
+        assert process.stdout is not None and process.stdout.readline() == b"ready\n"
+        memory = bench._TreeMemory(process.pid)
+        deadline = time.monotonic() + 10
+        while len(memory.tree()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the grandchild has touched its 30 MB
+        assert len(memory.tree()) == 2
+        assert memory.sample() > 70 * 1024  # KB: both blocks, each counted once
+    finally:
+        for pid in bench._TreeMemory(process.pid).tree() - {process.pid}:
+            os.kill(pid, signal.SIGKILL)
+        process.kill()
+        process.wait()
+
+
+def test_a_tree_that_changes_while_it_is_read_is_read_again(monkeypatch):
+    memory = bench._TreeMemory(os.getpid())
+    looks = iter([{1}, {1, 2}, {1, 2}, {1, 2}])  # a process forked during the first read
+    monkeypatch.setattr(memory, "tree", lambda: next(looks))
+    monkeypatch.setattr(bench, "_pss_kb", lambda pid: 100 if pid == 1 else 50)
+    assert memory.sample() == 150  # the second, consistent look; not 100 from the first
