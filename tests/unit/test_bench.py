@@ -114,3 +114,15 @@ def test_a_tree_that_changes_while_it_is_read_is_read_again(monkeypatch):
     monkeypatch.setattr(memory, "tree", lambda: next(looks))
     monkeypatch.setattr(bench, "_pss_kb", lambda pid: 100 if pid == 1 else 50)
     assert memory.sample() == 150  # the second, consistent look; not 100 from the first
+
+
+def test_the_last_runs_work_folder_is_moved_aside_not_deleted(tmp_path: Path):
+    work = tmp_path / "work-10"
+    (work / "output").mkdir(parents=True)
+    (work / "output" / "index.html").write_text("old", encoding="utf-8")
+    retired = bench._retire(work)
+    assert not work.exists()
+    assert len(retired) == 1 and (retired[0] / "output" / "index.html").read_text() == "old"
+    work.mkdir()
+    assert bench._retire(work) == sorted(tmp_path.glob("work-10.old-*")) and len(retired) == 1
+    assert len(list(tmp_path.glob("work-10.old-*"))) == 2
