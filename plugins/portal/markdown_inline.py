@@ -18,6 +18,10 @@ generator and a text join per element). Finally, the passes over the whole text
 that `extra` adds skip a document that lacks what they look for: fenced code
 "```" or "~~~", raw HTML "<" or "&", attribute lists "{" (a probe after
 Markdown's whitespace normalisation keeps the document's text for them).
+
+Two answers Markdown recomputes all the time are kept instead: whether a tag is
+block-level (a scan of its list of block-level tags, ~200 times per article) and
+the block parser's processors in order (a new list for every block).
 """
 
 from __future__ import annotations
@@ -298,8 +302,59 @@ def _prefilter_whole_text_passes(md: Markdown) -> None:
         _skip_when(md, attr_list, lambda text: "{" not in text)
 
 
+class _ListedRegistry(util.Registry):
+    """A registry that lists its items in order once, until an item is added or removed.
+
+    Markdown's own makes a new list on every iteration (so that changes during an
+    iteration do not disturb it); the kept tuple does not change either.
+    """
+
+    _listed: tuple[Any, ...] | None = None
+
+    def __iter__(self) -> Any:
+        if self._listed is None:
+            self._sort()
+            self._listed = tuple(self._data[name] for name, _priority in self._priority)
+        return iter(self._listed)
+
+    def register(self, item: Any, name: str, priority: float) -> None:
+        self._listed = None
+        super().register(item, name, priority)
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        self._listed = None
+        super().deregister(name, strict)
+
+
+def _remember_block_level(md: Markdown) -> None:
+    """`md.is_block_level` from a table of its answers, rebuilt when the tag list changes."""
+    answers: dict[Any, bool] = {}
+    known: list[Any] = [md.block_level_elements, len(md.block_level_elements)]
+    compute = md.is_block_level
+
+    def is_block_level(tag: Any) -> bool:
+        elements = md.block_level_elements
+        if elements is not known[0] or len(elements) != known[1]:
+            answers.clear()
+            known[:] = [elements, len(elements)]
+        try:
+            return answers[tag]
+        except KeyError:
+            answer = answers[tag] = compute(tag)
+            return answer
+        except TypeError:  # not hashable: not a tag name either
+            return compute(tag)
+
+    md.is_block_level = is_block_level  # type: ignore[method-assign]
+
+
 def install(md: Markdown) -> Markdown:
     """Give `md` the prefiltered inline pass (same priority) and block-processor tests."""
+    if not getattr(md, "_portal_remembers", False):
+        _remember_block_level(md)
+        if type(md.parser.blockprocessors) is util.Registry:
+            md.parser.blockprocessors.__class__ = _ListedRegistry
+        md._portal_remembers = True  # type: ignore[attr-defined]
     current = md.treeprocessors["inline"]
     if type(current) is InlineProcessor:
         priority = next(

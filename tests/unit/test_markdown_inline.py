@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from markdown import Markdown
+from markdown import Markdown, blockprocessors
 from portal.markdown_inline import PrefilteredInlineProcessor, _probe, first_characters, install
 from portal.reader import markdown_options
 
@@ -131,3 +131,33 @@ def test_a_pattern_registered_or_removed_between_documents_is_seen(markdown_sett
         md.reset()
     assert fast.convert(text) == stock.convert(text)
     assert "<em>em</em>" in fast.convert(text)
+
+
+def test_block_level_answers_follow_changes_to_the_tag_list():
+    md = install(Markdown())
+    assert md.is_block_level("p") and md.is_block_level("DIV") and not md.is_block_level("em")
+    assert not md.is_block_level("portal-box")
+    md.block_level_elements.append("portal-box")  # what an extension may do
+    assert md.is_block_level("portal-box")
+    md.block_level_elements = ["em"]
+    assert md.is_block_level("em") and not md.is_block_level("p")
+    assert not md.is_block_level(None) and not md.is_block_level(["p"])  # not tag names
+
+
+def test_the_block_processors_listed_once_are_listed_again_after_a_change():
+    md = install(Markdown())
+    processors = md.parser.blockprocessors
+    before = list(processors)
+    assert list(processors) == before and len(before) == len(processors)
+
+    class Marker(blockprocessors.BlockProcessor):
+        def test(self, parent, block):
+            return False
+
+    marker = Marker(md.parser)
+    processors.register(marker, "marker", 1000)
+    assert list(processors) == [marker, *before]
+    listing = iter(processors)
+    processors.deregister("marker")
+    assert next(listing) is marker  # an iteration under way sees the order it began with
+    assert list(processors) == before
