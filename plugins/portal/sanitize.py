@@ -62,7 +62,12 @@ _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b")
 # Quick tests before the slower searches above, which cannot match without them:
 # a javascript:, vbscript: or data: URL holds "t:" or "a:" in lower case; a style,
 # "style" in any case (IGNORECASE also matches "\u017f", the long s, for "s").
-_STYLE_WORD = re.compile("[sS\u017f][tT][yY][lL][eE]")
+_LONG_S = "\u017f".encode()
+
+
+def _has_style_word(lowered: bytes) -> bool:
+    """Whether UTF-8 `lowered` (ASCII lowered) can hold a match of `_STYLE` or `_ALIGN`."""
+    return b"style" in lowered or (_LONG_S + b"tyle") in lowered
 
 
 def _line_of(html: str, position: int, body_line: int) -> int:
@@ -80,12 +85,15 @@ def sanitize_html(
     """
     iframe_hosts = set(settings.get("PORTAL", {}).get("iframe_hosts", ()))
     problems: list[Problem] = []
-    if _STYLE_WORD.search(html) is not None:
+    # Quick tests before the slower searches, which cannot match without them, on
+    # the UTF-8 bytes with ASCII letters lowered (cheaper than str.lower() of text
+    # that is not all ASCII; no other character lowers to the ASCII they look for).
+    lowered = html.encode("utf-8", "surrogatepass").lower()
+    if _has_style_word(lowered):
         html = _ALIGN.sub(lambda m: f'<{m[1]}{m[2]} class="portal-align-{m[3].lower()}"', html)
-    # Quick tests before the slower searches, which cannot match without them.
-    has_style = _STYLE_WORD.search(html) is not None  # any left besides the alignments
-    lowered = html.lower()  # maps only "T" to "t", "A" to "a" and ASCII "IFRAME" to "iframe"
-    has_iframe = "<iframe" in lowered
+        lowered = html.encode("utf-8", "surrogatepass").lower()
+    has_style = _has_style_word(lowered)  # any left besides the alignments
+    has_iframe = b"<iframe" in lowered
 
     def found(
         match: re.Match[str] | None,
@@ -110,7 +118,7 @@ def sanitize_html(
         in_source=_HANDLER_ATTRIBUTE,
     )
     found(
-        _JS_URL.search(html) if "t:" in lowered or "a:" in lowered else None,
+        _JS_URL.search(html) if b"t:" in lowered or b"a:" in lowered else None,
         "a javascript:, vbscript: or data: URL was removed",
         in_source=_JS_URL_SOURCE,
     )
@@ -119,9 +127,10 @@ def sanitize_html(
         "inline styles were removed; the theme styles content",
     )
     removed: dict[str, re.Match[str]] = {}
-    for match in _TAG.finditer(html):
+    unknown = {name.lower() for name in set(_TAG.findall(html))} - _TAGS - {"script", "style"}
+    for match in _TAG.finditer(html) if unknown else ():
         tag = match.group(1).lower()
-        if tag not in _TAGS and tag not in ("script", "style"):
+        if tag in unknown:
             removed.setdefault(tag, match)
     for tag, match in removed.items():
         found(

@@ -165,3 +165,19 @@ def test_preview_allows_the_live_reload_socket_only():
     policy = content_security_policy({"PORTAL": {**SETTINGS["PORTAL"], "preview": True}})
     assert "connect-src 'self' ws://127.0.0.1:* ws://localhost:*" in policy
     assert "script-src 'self' 'wasm-unsafe-eval';" in policy
+
+
+def test_text_beyond_ascii_is_checked_like_ascii_text():
+    source = (
+        "Wrocław und Köln: <A HREF=\"JAVASCRIPT:go()\">los</A>, <MARQUEE>laut</MARQUEE>, "
+        '<IFRAME SRC="https://tracker.example/x"></IFRAME> and <P STYLE="color:red">rot</P>\n\n'
+        "| Stadt | Rang |\n|:---|---:|\n| Łódź | 2 |\n"
+    )
+    output, problems = clean(source)
+    messages = " / ".join(p.message for p in problems)
+    assert "javascript:, vbscript: or data: URL was removed" in messages
+    assert "the <marquee> element is not allowed" in messages
+    assert "an iframe from 'tracker.example' was removed" in messages
+    assert "inline styles were removed" in messages
+    assert 'class="portal-align-right"' in output and "style=" not in output
+    assert "JAVASCRIPT" not in output and "tracker.example" not in output and "Łódź" in output
