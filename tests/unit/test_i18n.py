@@ -318,3 +318,49 @@ def test_interface_strings_follow_each_page_language_in_macros_loops_and_nested_
         )
     assert english.render(**SETTINGS, article=SimpleNamespace(lang="de")).startswith("Startseite")
     assert strings.lang == "en"  # restored after each render
+
+
+def test_a_shared_macro_module_is_made_once_per_siteurl_and_language():
+    from i18n import InterfaceStrings, _modules
+    from jinja2 import DictLoader
+
+    strings = InterfaceStrings(load_catalogs(str(THEME), ["en", "de"]), "en", "macros/")
+    made: list[str] = []
+    loader = DictLoader(
+        {
+            "macros/ui.html": "{% set seen = made(SITEURL) %}"
+            '{% macro home() %}<a href="{{ SITEURL }}/">{{ _("Home") }}</a>{% endmacro %}',
+            "other.html": "{% set seen = made('other') %}"
+            "{% macro x() %}{{ SITEURL }}{% endmacro %}",
+            "page.html": '{% import "macros/ui.html" as ui with context %}'
+            '{% import "other.html" as other with context %}{{ ui.home() }}|{{ other.x() }}',
+        }
+    )
+    env = Environment(autoescape=True, loader=loader, extensions=["jinja2.ext.i18n"])
+    strings.install(env)
+    env.globals["made"] = made.append
+    page = env.get_template("page.html")
+    _modules.clear()
+    assert page.render(**SETTINGS, SITEURL="..") == '<a href="../">Home</a>|..'
+    assert page.render(**SETTINGS, SITEURL="..") == '<a href="../">Home</a>|..'
+    assert page.render(**SETTINGS, SITEURL="../..") == '<a href="../../">Home</a>|../..'
+    german = page.render(**SETTINGS, SITEURL="..", page_lang="de")
+    assert german == '<a href="../">Startseite</a>|..'
+    # ui: once per SITEURL and language; the module outside the prefix on every page
+    assert made == ["..", "other", "other", "../..", "other", "..", "other"]
+    _modules.clear()
+
+
+def test_shared_macro_modules_use_only_what_is_the_same_for_every_page():
+    """What `I18N["shared_modules"]` promises: a module there may read SITEURL, the
+    page's language and build-wide names, nothing of the page it is imported into."""
+    from jinja2 import FileSystemLoader, meta
+
+    env = Environment(loader=FileSystemLoader(THEME / "templates"), extensions=["jinja2.ext.i18n"])
+    build_wide = {"SITEURL", "DEFAULT_LANG", "portal", "page_language", "home_link", "render_once"}
+    prefix = read_settings({})["shared_modules"]
+    modules = [name for name in env.list_templates() if name.startswith(prefix)]
+    assert modules, f"no templates under {prefix}"
+    for name in modules:
+        names = meta.find_undeclared_variables(env.parse(env.loader.get_source(env, name)[0]))
+        assert names <= build_wide, f"{name} reads {sorted(names - build_wide)} of the page"
