@@ -185,7 +185,8 @@ def index_site(pelican: Any) -> None:
     task, _build.indexing = _build.indexing, None
     try:
         if task is not None and _build.plan is not None:  # started by start_index()
-            performance.release_memory()  # what finalized's other steps freed
+            if len(_build.plan.to_index) > 1:  # more Pagefind runs start now
+                performance.release_memory()  # what finalized's other steps freed
             _build.plan.all_jobs.set()  # their CPU and memory are free now
             index = task.result()
         else:
