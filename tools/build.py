@@ -161,6 +161,7 @@ def build_site(
         if os.environ.get("PORTAL_BUILD_TIMINGS"):
             _write_timings(Path(os.environ["PORTAL_BUILD_TIMINGS"]), started, ran, kept)
     finally:
+        incremental.wait_for_staging()
         portal_background.wait_all()  # nothing still writes into the staging folder
         session = portal_cache.current()
         if session is not None and session_used:
@@ -278,11 +279,29 @@ def _prepare_staging(
             shutil.rmtree(spare, ignore_errors=True)
     if spare_manifest is None:
         staging.mkdir()
-        return None
+        return _clone_output(staging, settings, output, config)
     for name in spare_manifest.others:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(staging / name)
     return spare_manifest
+
+
+def _clone_output(
+    staging: Path, settings: dict[str, Any], output: Path, config: str
+) -> incremental.Manifest | None:
+    """No spare tree to recycle: the last output's pages, linked into `staging` meanwhile.
+
+    Only when that output was built with the same settings, code and theme (its pages
+    can be kept); its manifest then describes the staging tree as a recycled spare's
+    does. Returns None (an empty staging folder) otherwise.
+    """
+    if not portal_cache.performance_settings(settings)["incremental"] or not output.is_dir():
+        return None
+    manifest = incremental.load_manifest(incremental.manifest_file(settings, output), output)
+    if manifest is None or manifest.config_digest != config:
+        return None
+    incremental.clone_tree(output, staging, manifest.files)
+    return manifest
 
 
 def _keep_unchanged(

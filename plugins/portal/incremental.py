@@ -1073,6 +1073,50 @@ def _replace(path: str, data: bytes) -> None:
         raise
 
 
+_cloning: int | None = None  # the process linking the last output into the staging folder
+
+
+def clone_tree(source: Path, dest: Path, names: Iterable[str]) -> None:
+    """Start hard-linking the files `names` of `source` into `dest`, in a forked process.
+
+    For a rebuild without a spare tree to recycle (the first after a cold build): the
+    staging folder then holds the last output's pages, as a recycled spare does, and
+    the writer keeps each unchanged page with one lstat() instead of making its folder
+    and link (~20,000 folders and 44,000 links at 10,000 articles, 2-4 s here). The
+    process works while the build reads, which takes one CPU when the read cache
+    serves; `wait_for_staging` waits for it before anything is written. Should it
+    fail, the pages it did not link are linked by the writer, as without it.
+    """
+    global _cloning
+    wait_for_staging()
+    ordered = sorted(names)
+    pid = os.fork()
+    if pid == 0:  # the clone: system calls only, then gone
+        code = 0
+        try:
+            for name in ordered:
+                original, link = os.path.join(source, name), os.path.join(dest, name)
+                try:
+                    os.link(original, link)
+                except FileNotFoundError:  # no folder yet, or gone (the writer decides)
+                    if os.path.exists(original):
+                        os.makedirs(os.path.dirname(link), exist_ok=True)
+                        os.link(original, link)
+        except BaseException:  # noqa: BLE001 - the writer links what is missing
+            code = 1
+        os._exit(code)
+    _cloning = pid
+
+
+def wait_for_staging() -> None:
+    """Wait for `clone_tree`'s process, if one is at work."""
+    global _cloning
+    if _cloning is not None:
+        pid, _cloning = _cloning, None
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
 def _link(source: str | os.PathLike[str], path: str, ino: int | None = None) -> None:
     """Make `path` a hard link to `source` (replacing whatever `path` was).
 
@@ -1097,4 +1141,5 @@ def _link(source: str | os.PathLike[str], path: str, ino: int | None = None) -> 
 
 
 def use_incremental_writer(_pelican: Any) -> type:
+    wait_for_staging()  # nothing is written into the staging folder before this
     return IncrementalWriter

@@ -82,3 +82,21 @@ def test_body_reads_are_recorded_for_the_page_being_rendered(settings, tmp_path)
     with incremental.untracked():
         assert article._content == "<p>Body</p>"
     assert incremental.tracker.everywhere == set()
+
+
+def test_clone_tree_links_the_named_files_of_the_last_output(tmp_path: Path):
+    source, dest = tmp_path / "output", tmp_path / "staging"
+    for name in ("index.html", "news/2009/a/index.html", "feeds/all.atom.xml"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(name, encoding="utf-8")
+    dest.mkdir()
+    names = ["index.html", "news/2009/a/index.html", "news/gone/index.html"]  # one is gone
+    incremental.clone_tree(source, dest, names)
+    incremental.wait_for_staging()
+    assert (dest / "news/2009/a/index.html").stat().st_ino == (
+        source / "news/2009/a/index.html"
+    ).stat().st_ino
+    assert (dest / "index.html").stat().st_ino == (source / "index.html").stat().st_ino
+    assert not (dest / "feeds").exists()  # not named: another writer's file
+    assert not (dest / "news/gone").exists()  # no folder for a file that is gone
+    incremental.wait_for_staging()  # nothing at work: returns at once
