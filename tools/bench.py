@@ -120,14 +120,7 @@ class _TreeMemory:
             self._stop.wait(self.interval)
 
     def main_rss(self) -> int:
-        try:
-            with open(f"/proc/{self.pid}/status", encoding="ascii") as fh:
-                for line in fh:
-                    if line.startswith("VmHWM:"):
-                        return int(line.split()[1])
-        except OSError:
-            pass
-        return 0
+        return _proc_kb(f"/proc/{self.pid}/status", "VmHWM:")
 
     def sample(self) -> int:
         """The tree's summed PSS, from one consistent look at it.
@@ -168,10 +161,15 @@ class _TreeMemory:
 
 
 def _pss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _proc_kb(path: str, field_name: str) -> int:
+    """The kB value of the line starting with `field_name` in a /proc file; 0 if gone."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+        with open(path, encoding="ascii") as fh:
             for line in fh:
-                if line.startswith("Pss:"):
+                if line.startswith(field_name):
                     return int(line.split()[1])
     except OSError:
         pass

@@ -275,7 +275,7 @@ class OutputState:
         if build.get("previous"):
             self.previous = Path(build["previous"])
             if options["incremental"] and build.get("manifest"):
-                self.manifest = load_manifest(Path(build["manifest"]), self.previous)
+                self.manifest = _previous_manifest(build, self.previous)
         if self.manifest is None:
             self.reason = "no manifest of the previous output"
             return
@@ -326,6 +326,15 @@ class OutputState:
     def save_manifest(self, path: Path, output: Path, others: Iterable[str] = ()) -> None:
         """Record what `output` (now the last good build) holds; atomically."""
         save_manifest(self.manifest_for(output, others), path)
+
+
+def _previous_manifest(build: dict[str, Any], previous: Path) -> Manifest | None:
+    """The last good output's manifest: the recycled one when it is that (a cloned tree)."""
+    recycled = build.get("recycled")
+    with contextlib.suppress(OSError):
+        if recycled is not None and recycled.output_ino == os.stat(previous).st_ino:
+            return recycled  # loaded already by tools/build.py (`_clone_output`)
+    return load_manifest(Path(build["manifest"]), previous)
 
 
 def save_manifest(manifest: Manifest, path: Path) -> None:
